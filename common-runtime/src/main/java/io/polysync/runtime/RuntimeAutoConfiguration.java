@@ -1,0 +1,58 @@
+package io.polysync.runtime;
+
+import io.polysync.runtime.kafka.DeadLetterConfiguration;
+import io.polysync.runtime.kafka.PolysyncTopicsConfiguration;
+import io.polysync.runtime.outbox.Outbox;
+import io.polysync.runtime.outbox.OutboxRelay;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+
+/** The runtime plumbing every Polysync service gets by depending on this module. */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
+@EnableConfigurationProperties(RuntimeProperties.class)
+@Import({PolysyncTopicsConfiguration.class, DeadLetterConfiguration.class, RuntimeAutoConfiguration.OutboxConfiguration.class})
+public class RuntimeAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Only for services with a database (the worker has none). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
+    static class OutboxConfiguration {
+
+        @Bean
+        @ConditionalOnBean({JdbcTemplate.class, PlatformTransactionManager.class})
+        OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                                KafkaTemplate<String, String> kafka, RuntimeProperties properties) {
+            return new OutboxRelay(jdbc, new TransactionTemplate(transactions), kafka, properties.outbox());
+        }
+
+        @Bean
+        @ConditionalOnBean(OutboxRelay.class)
+        Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay, Clock clock) {
+            return new Outbox(jdbc, relay, clock);
+        }
+    }
+}

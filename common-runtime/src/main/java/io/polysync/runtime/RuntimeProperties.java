@@ -1,0 +1,33 @@
+package io.polysync.runtime;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Settings shared by every service's runtime plumbing.
+ *
+ * @param partitions        partitions of each Polysync topic when this service creates it
+ * @param replicationFactor replication factor of each topic it creates
+ * @param outbox            the transactional outbox relay
+ */
+@ConfigurationProperties("polysync.runtime")
+public record RuntimeProperties(
+        @DefaultValue("6") int partitions,
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue Outbox outbox) {
+
+    /**
+     * @param batchSize     rows published per relay transaction
+     * @param sweepInterval how often the relay looks for rows even when no commit woke it (rows a crash left unsent)
+     * @param sendTimeout   how long the relay waits for the broker to acknowledge a batch before it tries again
+     * @param enabled       whether this process publishes its outbox (tests of a crash before publishing turn it off)
+     */
+    public record Outbox(
+            @DefaultValue("500") int batchSize,
+            @DefaultValue("1s") Duration sweepInterval,
+            @DefaultValue("30s") Duration sendTimeout,
+            @DefaultValue("true") boolean enabled) {
+    }
+}
