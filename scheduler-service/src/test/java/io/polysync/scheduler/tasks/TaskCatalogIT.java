@@ -1,0 +1,96 @@
+package io.polysync.scheduler.tasks;
+
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.task.JobSnapshot;
+import io.polysync.model.task.PlatformSnapshot;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.testing.TestDatabase;
+import io.polysync.runtime.testing.TestProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest(properties = "spring.config.name=scheduler-service")
+class TaskCatalogIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestProperties.database(registry, TestDatabase.freshSchema("scheduler"));
+        TestProperties.kafka(registry);
+    }
+
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+    @Autowired
+    TaskViewRepository tasks;
+    @Autowired
+    LastSuccessRepository successes;
+
+    @Test
+    void keepsTheLatestDefinitionAndForgetsDeletedTasks() {
+        UUID taskId = UUID.randomUUID();
+        publishDefinition(taskId, 2);
+        publishDefinition(taskId, 1);
+        publishDefinition(taskId, 3);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(tasks.findById(taskId)).hasValueSatisfying(v -> assertThat(v.definitionVersion()).isEqualTo(3)));
+
+        kafka.send(Topics.TASK_DEFINITIONS, taskId.toString(), null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isEmpty());
+    }
+
+    @Test
+    void remembersTheNewestSuccessAndIgnoresOlderReplays() {
+        UUID taskId = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+        publishRun(taskId, newer, RunState.SUCCEEDED, t0.plusSeconds(60), Map.of("day", "2026-11-28"));
+        publishRun(taskId, UUID.randomUUID(), RunState.SUCCEEDED, t0, Map.of("day", "2026-11-27"));
+        publishRun(taskId, UUID.randomUUID(), RunState.FAILED, t0.plusSeconds(120), Map.of());
+        UUID marker = UUID.randomUUID();
+        UUID markerRun = UUID.randomUUID();
+        publishRun(marker, markerRun, RunState.SUCCEEDED, t0, Map.of());
+
+        // run-events is keyed by taskId: once a later record of another task is applied, ours may still lag on its
+        // own partition, so wait for ours explicitly and then check it did not move back.
+        await().atMost(Duration.ofSeconds(30)).until(() -> successes.findById(marker).isPresent());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            LastSuccess last = successes.findById(taskId).orElseThrow();
+            assertThat(last.runId()).isEqualTo(newer);
+            assertThat(Json.decode(last.outputs(), Map.class)).containsEntry("day", "2026-11-28");
+        });
+    }
+
+    private void publishDefinition(UUID taskId, long version) {
+        PlatformSnapshot platform = new PlatformSnapshot(UUID.randomUUID(), "local", "shell", Map.of());
+        JobSnapshot job = new JobSnapshot(UUID.randomUUID(), "job", "noop", Map.of(), Map.of(), List.of(), platform);
+        TaskSnapshot task = new TaskSnapshot(taskId, "task-" + taskId, version, job, Map.of(), List.of(), List.of(),
+                null, null, 50, null, null, null, List.of());
+        kafka.send(Topics.TASK_DEFINITIONS, taskId.toString(), Json.encode(TaskDefinitionChanged.of(task, Instant.now())));
+    }
+
+    private void publishRun(UUID taskId, UUID runId, RunState state, Instant finishedAt, Map<String, Object> outputs) {
+        RunStateChanged changed = new RunStateChanged(runId, taskId, "t", TriggerType.MANUAL, 1, null,
+                RunState.RUNNING, state, "test", null, outputs, "w-1", 1, "api", null, finishedAt, finishedAt,
+                finishedAt, finishedAt);
+        kafka.send(Topics.RUN_EVENTS, taskId.toString(), Json.encode(changed));
+    }
+}
