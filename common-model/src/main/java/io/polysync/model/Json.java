@@ -8,12 +8,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one JSON mapping of wire records. Every service encodes and decodes events through it, so the wire format
- * cannot drift between producers and consumers. Unknown fields are ignored: fields are only ever added.
+ * cannot drift between producers and consumers. Fields are only ever added: unknown fields are ignored, and a
+ * primitive field missing from an older producer's record reads as its default instead of failing (Jackson 3 fails
+ * on that by default).
  */
 public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();

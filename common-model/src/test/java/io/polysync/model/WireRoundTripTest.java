@@ -112,6 +112,15 @@ class WireRoundTripTest {
         assertThat(Json.decode(json, WorkerReport.class)).isInstanceOf(RunStarted.class);
     }
 
+    @Test
+    void aPrimitiveFieldMissingFromAnOlderProducerReadsAsItsDefault() {
+        String json = "{\"runId\":\"" + RUN + "\",\"taskId\":\"" + TASK + "\",\"taskName\":\"t\",\"attempt\":1,"
+                + "\"jobType\":\"noop\",\"occurredAt\":\"2026-11-28T10:15:30Z\"}";
+        RunDispatched decoded = Json.decode(json, RunDispatched.class);
+        assertThat(decoded.definitionVersion()).isZero();
+        assertThat(decoded.priority()).isZero();
+    }
+
     private static <T> void assertRoundTrip(T value, Class<T> type) {
         assertThat(Json.decode(Json.encode(value), type)).isEqualTo(value);
     }

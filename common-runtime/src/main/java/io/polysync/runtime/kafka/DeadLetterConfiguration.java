@@ -2,6 +2,8 @@ package io.polysync.runtime.kafka;
 
 import io.polysync.model.Topics;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -18,6 +20,8 @@ import tools.jackson.core.JacksonException;
 @Configuration(proxyBeanMethods = false)
 public class DeadLetterConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterConfiguration.class);
+
     @Bean
     public CommonErrorHandler polysyncErrorHandler(KafkaTemplate<String, String> template) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
@@ -25,7 +29,11 @@ public class DeadLetterConfiguration {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(5_000);
         backOff.setMaxElapsedTime(60_000);
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
+            log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+                    Topics.deadLetter(record.topic()), exception.toString());
+            recoverer.accept(record, exception);
+        }, backOff);
         handler.addNotRetryableExceptions(JacksonException.class, IllegalArgumentException.class);
         return handler;
     }

@@ -1,0 +1,246 @@
+package io.polysync.worker.execution;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.polysync.model.event.RunDispatched;
+import io.polysync.model.event.RunFailed;
+import io.polysync.model.event.RunHeartbeat;
+import io.polysync.model.event.RunStarted;
+import io.polysync.model.event.RunSucceeded;
+import io.polysync.model.event.WorkerReport;
+import io.polysync.model.jobtype.JobType;
+import io.polysync.model.jobtype.JobTypeCatalog;
+import io.polysync.model.run.FailureReason;
+import io.polysync.model.run.RunError;
+import io.polysync.worker.config.WorkerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Carries one dispatched run through its attempt on this worker: reports {@code RunStarted}, runs the executor on a
+ * thread of its own under the execution timeout (counted from the start report, DESIGN.md section 10 rule 8),
+ * heartbeats while it runs, and reports the outcome. {@link #execute} returns only once the outcome is acknowledged,
+ * so whoever hands runs in can acknowledge the run afterwards and a crash in between means a repeated attempt, never
+ * a lost one.
+ */
+public class RunExecution implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
+    static final int MAX_MESSAGE_LENGTH = 2_000;
+    /** Beyond the shell grace period: how long a timed-out job may take to wind down before its slot is reused. */
+    private static final Duration STOP_ALLOWANCE = Duration.ofSeconds(5);
+
+    private final JobExecutorRegistry registry;
+    private final JobTypeCatalog catalog;
+    private final RunReporter reporter;
+    private final WorkerProperties properties;
+    private final Clock clock;
+    private final RunMetrics metrics;
+    private final ExecutorService jobThreads = Executors.newCachedThreadPool(daemonThreads("polysync-job-"));
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("polysync-heartbeat-"));
+
+    public RunExecution(JobExecutorRegistry registry, JobTypeCatalog catalog, RunReporter reporter,
+                        WorkerProperties properties, Clock clock, MeterRegistry meters) {
+        this.registry = registry;
+        this.catalog = catalog;
+        this.reporter = reporter;
+        this.properties = properties;
+        this.clock = clock;
+        this.metrics = new RunMetrics(meters);
+    }
+
+    /**
+     * Executes the run and reports its start and outcome.
+     *
+     * @throws ReportNotDeliveredException when a report could not be delivered; the run should be delivered again
+     * @throws InterruptedException        when this thread, or the job's, was interrupted by something other than the
+     *                                     execution timeout (the worker is stopping): no outcome was reported
+     */
+    public void execute(RunDispatched run) throws InterruptedException {
+        String workerId = properties.workerId();
+        RunStarted started = new RunStarted(run.runId(), run.taskId(), workerId, clock.instant());
+        reporter.report(started);
+        log.info("Run {} of task {} (attempt {}, {}) started", run.runId(), run.taskName(), run.attempt(), run.jobType());
+        Instant deadline = deadline(run, started.occurredAt());
+        Heartbeat heartbeat = new Heartbeat(run, workerId);
+        metrics.started();
+        Outcome outcome;
+        try {
+            outcome = attempt(run, deadline);
+        } catch (InterruptedException e) {
+            metrics.abandoned();
+            throw e;
+        } finally {
+            heartbeat.stop();
+        }
+        metrics.finished(outcome.result());
+        log(run, outcome.result());
+        reporter.report(report(run, workerId, outcome.result()));
+        outcome.awaitStopped(properties.shell().killGracePeriod().plus(STOP_ALLOWANCE));
+    }
+
+    private Outcome attempt(RunDispatched run, Instant deadline) throws InterruptedException {
+        Optional<JobExecutor> executor = registry.find(run.jobType());
+        if (executor.isEmpty()) {
+            return Outcome.immediate(JobResult.nonRetryableFailure("job type '" + run.jobType()
+                    + "' has no executor on worker " + properties.workerId()));
+        }
+        String platformType = run.platform() == null ? null : run.platform().type();
+        Optional<JobType> type = catalog.find(run.jobType());
+        if (type.isPresent() && !type.get().runsOn(platformType)) {
+            return Outcome.immediate(JobResult.nonRetryableFailure("job type '" + run.jobType()
+                    + "' does not run on platform type '" + platformType + "'"));
+        }
+        JobContext context = new JobContext(run.runId(), run.taskId(), run.taskName(), run.attempt(), run.platform(),
+                run.parameters(), deadline);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Future<JobResult> job = jobThreads.submit(() -> {
+            try {
+                return executor.get().execute(context);
+            } finally {
+                stopped.countDown();
+            }
+        });
+        try {
+            JobResult result = deadline == null
+                    ? job.get()
+                    : job.get(Math.max(0, Duration.between(clock.instant(), deadline).toNanos()), TimeUnit.NANOSECONDS);
+            return new Outcome(result == null ? JobResult.retryableFailure("executor returned no result") : result,
+                    stopped);
+        } catch (TimeoutException e) {
+            job.cancel(true);
+            return new Outcome(JobResult.failure(RunError.retryable(FailureReason.TIMED_OUT,
+                    "exceeded its execution timeout of " + run.executionTimeoutSeconds() + " s")), stopped);
+        } catch (ExecutionException e) {
+            return new Outcome(failureOf(e.getCause()), stopped);
+        } catch (InterruptedException e) {
+            job.cancel(true);
+            throw e;
+        }
+    }
+
+    private static JobResult failureOf(Throwable cause) throws InterruptedException {
+        if (cause instanceof InterruptedException interrupted) {
+            // nobody but the pool's shutdown interrupts a job that has not timed out
+            throw interrupted;
+        }
+        if (cause instanceof InvalidParametersException invalid) {
+            return JobResult.failure(new RunError(FailureReason.INVALID_PARAMETERS, bounded(invalid.getMessage()),
+                    false));
+        }
+        String message = cause.getMessage() == null || cause.getMessage().isBlank()
+                ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return JobResult.retryableFailure(bounded(message));
+    }
+
+    private static Instant deadline(RunDispatched run, Instant startedAt) {
+        Long seconds = run.executionTimeoutSeconds();
+        return seconds == null || seconds <= 0 ? null : startedAt.plusSeconds(seconds);
+    }
+
+    private WorkerReport report(RunDispatched run, String workerId, JobResult result) {
+        Instant now = clock.instant();
+        if (result instanceof JobResult.Success success) {
+            return new RunSucceeded(run.runId(), run.taskId(), workerId, success.outputs(), now);
+        }
+        RunError error = ((JobResult.Failure) result).error();
+        return new RunFailed(run.runId(), run.taskId(), workerId,
+                new RunError(error.reason(), bounded(error.message()), error.retryable()), now);
+    }
+
+    private static void log(RunDispatched run, JobResult result) {
+        if (result instanceof JobResult.Failure failure) {
+            log.info("Run {} of task {} failed ({}, retryable {}): {}", run.runId(), run.taskName(),
+                    failure.error().reason(), failure.error().retryable(), failure.error().message());
+        } else {
+            log.info("Run {} of task {} succeeded", run.runId(), run.taskName());
+        }
+    }
+
+    static String bounded(String message) {
+        if (message == null) {
+            return null;
+        }
+        return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH) + "…";
+    }
+
+    /** Interrupts every job still running (their processes are killed) and stops heartbeating. */
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        jobThreads.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Renews the run's lease while it executes; never sends after {@link #stop()}, so never after the outcome. */
+    private final class Heartbeat {
+
+        private final RunDispatched run;
+        private final String workerId;
+        private final ScheduledFuture<?> schedule;
+        private boolean stopped;
+
+        Heartbeat(RunDispatched run, String workerId) {
+            this.run = run;
+            this.workerId = workerId;
+            long interval = properties.heartbeatInterval().toMillis();
+            this.schedule = heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void beat() {
+            if (stopped) {
+                return;
+            }
+            try {
+                reporter.reportLater(new RunHeartbeat(run.runId(), run.taskId(), workerId, clock.instant()));
+            } catch (RuntimeException e) {
+                // a schedule whose task throws never runs again; the next beat may well get through
+                log.warn("Heartbeat of run {} not sent: {}", run.runId(), e.toString());
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            schedule.cancel(false);
+        }
+    }
+
+    /** The result of an attempt, and a way to wait until its executor has really let go (after an interruption). */
+    private record Outcome(JobResult result, CountDownLatch stopped) {
+
+        static Outcome immediate(JobResult result) {
+            return new Outcome(result, new CountDownLatch(0));
+        }
+
+        void awaitStopped(Duration limit) throws InterruptedException {
+            if (!stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("A timed-out job did not stop within {}; its thread is abandoned", limit);
+            }
+        }
+    }
+}

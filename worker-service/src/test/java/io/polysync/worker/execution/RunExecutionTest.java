@@ -1,0 +1,251 @@
+package io.polysync.worker.execution;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polysync.model.event.RunDispatched;
+import io.polysync.model.event.RunFailed;
+import io.polysync.model.event.RunHeartbeat;
+import io.polysync.model.event.RunStarted;
+import io.polysync.model.event.RunSucceeded;
+import io.polysync.model.event.WorkerReport;
+import io.polysync.model.jobtype.JobTypeCatalog;
+import io.polysync.model.run.FailureReason;
+import io.polysync.model.run.RunError;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.task.PlatformSnapshot;
+import io.polysync.worker.config.WorkerProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RunExecutionTest {
+
+    private static final String WORKER = "worker-test";
+
+    private final RecordingReporter reporter = new RecordingReporter();
+    private final Scripted noop = new Scripted(JobTypeCatalog.NOOP);
+    private final Scripted http = new Scripted(JobTypeCatalog.HTTP_REQUEST);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RunExecution execution = new RunExecution(
+            new JobExecutorRegistry(List.of(noop, http, new Scripted(JobTypeCatalog.SHELL_COMMAND)),
+                    JobTypeCatalog.builtIn()),
+            JobTypeCatalog.builtIn(), reporter,
+            new WorkerProperties(WORKER, 2, Duration.ofMillis(100), Duration.ofSeconds(5),
+                    new WorkerProperties.Shell(Duration.ofMillis(100)), new WorkerProperties.Http(Duration.ofSeconds(5))),
+            Clock.systemUTC(), meters);
+
+    @AfterEach
+    void close() {
+        execution.close();
+    }
+
+    @Test
+    void reportsStartedThenSucceededWithTheOutputs() throws Exception {
+        noop.body = context -> JobResult.success(Map.of("answer", 42));
+        RunDispatched run = run("noop", "http", null);
+
+        execution.execute(run);
+
+        assertThat(reporter.reports).hasSize(2);
+        assertThat(reporter.reports.get(0)).isEqualTo(new RunStarted(run.runId(), run.taskId(), WORKER,
+                reporter.reports.get(0).occurredAt()));
+        assertThat(reporter.reports.get(1)).isInstanceOfSatisfying(RunSucceeded.class, succeeded -> {
+            assertThat(succeeded.runId()).isEqualTo(run.runId());
+            assertThat(succeeded.taskId()).isEqualTo(run.taskId());
+            assertThat(succeeded.workerId()).isEqualTo(WORKER);
+            assertThat(succeeded.outputs()).isEqualTo(Map.of("answer", 42));
+        });
+        assertThat(meters.get("polysync.worker.runs").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void handsTheExecutorTheRunWithADeadlineCountedFromTheStart() throws Exception {
+        AtomicReference<JobContext> seen = new AtomicReference<>();
+        noop.body = context -> {
+            seen.set(context);
+            return JobResult.success(Map.of());
+        };
+        RunDispatched run = run("noop", "http", 30L);
+
+        execution.execute(run);
+
+        JobContext context = seen.get();
+        assertThat(context.runId()).isEqualTo(run.runId());
+        assertThat(context.taskId()).isEqualTo(run.taskId());
+        assertThat(context.taskName()).isEqualTo("nightly-export");
+        assertThat(context.attempt()).isEqualTo(2);
+        assertThat(context.platform()).isEqualTo(run.platform());
+        assertThat(context.parameters()).isEqualTo(Map.of("p", "v"));
+        assertThat(context.deadline()).isEqualTo(reporter.reports.get(0).occurredAt().plusSeconds(30));
+    }
+
+    @Test
+    void reportsTheExecutorsFailure() throws Exception {
+        noop.body = context -> JobResult.failure(RunError.nonRetryable("bad input"));
+
+        execution.execute(run("noop", "http", null));
+
+        assertThat(reporter.reports.get(1)).isInstanceOfSatisfying(RunFailed.class, failed ->
+                assertThat(failed.error()).isEqualTo(new RunError(FailureReason.NON_RETRYABLE, "bad input", false)));
+    }
+
+    @Test
+    void turnsAnExecutorExceptionIntoARetryableFailureWithItsMessage() throws Exception {
+        noop.body = context -> {
+            throw new IllegalStateException("disk full");
+        };
+
+        execution.execute(run("noop", "http", null));
+
+        assertThat(failure()).satisfies(error -> {
+            assertThat(error.reason()).isEqualTo(FailureReason.EXECUTION_FAILED);
+            assertThat(error.retryable()).isTrue();
+            assertThat(error.message()).contains("disk full");
+        });
+    }
+
+    @Test
+    void turnsInvalidParametersIntoANonRetryableFailure() throws Exception {
+        noop.body = context -> {
+            throw new InvalidParametersException("parameter 'x' must be a string");
+        };
+
+        execution.execute(run("noop", "http", null));
+
+        assertThat(failure()).isEqualTo(new RunError(FailureReason.INVALID_PARAMETERS,
+                "parameter 'x' must be a string", false));
+    }
+
+    @Test
+    void failsAnUnknownJobTypeForGoodAfterStartingIt() throws Exception {
+        execution.execute(run("sql.query", "postgres", null));
+
+        assertThat(reporter.reports.get(0)).isInstanceOf(RunStarted.class);
+        assertThat(failure()).satisfies(error -> {
+            assertThat(error.reason()).isEqualTo(FailureReason.NON_RETRYABLE);
+            assertThat(error.retryable()).isFalse();
+            assertThat(error.message()).contains("sql.query");
+        });
+    }
+
+    @Test
+    void failsAJobOnAPlatformTypeItDoesNotRunOn() throws Exception {
+        http.body = context -> {
+            throw new AssertionError("must not run");
+        };
+
+        execution.execute(run("http.request", "shell", null));
+
+        assertThat(failure().reason()).isEqualTo(FailureReason.NON_RETRYABLE);
+        assertThat(failure().message()).contains("platform type 'shell'");
+    }
+
+    @Test
+    void interruptsAJobAtItsDeadlineAndReportsItTimedOutWhileHeartbeating() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        noop.body = context -> {
+            try {
+                Thread.sleep(60_000);
+                return JobResult.success(Map.of());
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        };
+        long started = System.nanoTime();
+
+        execution.execute(run("noop", "http", 1L));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+        assertThat(interrupted.getCount()).isZero();
+        assertThat(failure()).satisfies(error -> {
+            assertThat(error.reason()).isEqualTo(FailureReason.TIMED_OUT);
+            assertThat(error.retryable()).isTrue();
+        });
+        assertThat(reporter.reports.subList(1, reporter.reports.size() - 1))
+                .isNotEmpty()
+                .allMatch(report -> report instanceof RunHeartbeat heartbeat && heartbeat.workerId().equals(WORKER));
+        assertThat(meters.get("polysync.worker.runs").tag("reason", "TIMED_OUT").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void doesNotRunTheJobWhenTheStartCannotBeReported() {
+        reporter.failing = true;
+        noop.body = context -> {
+            throw new AssertionError("must not run");
+        };
+
+        assertThatThrownBy(() -> execution.execute(run("noop", "http", null)))
+                .isInstanceOf(ReportNotDeliveredException.class);
+        assertThat(noop.calls).isZero();
+    }
+
+    private RunError failure() {
+        WorkerReport last = reporter.reports.get(reporter.reports.size() - 1);
+        assertThat(last).isInstanceOf(RunFailed.class);
+        return ((RunFailed) last).error();
+    }
+
+    private static RunDispatched run(String jobType, String platformType, Long timeoutSeconds) {
+        return new RunDispatched(UUID.randomUUID(), UUID.randomUUID(), "nightly-export", 2, TriggerType.MANUAL,
+                jobType, new PlatformSnapshot(UUID.randomUUID(), "target", platformType, Map.of("k", "v")),
+                Map.of("p", "v"), timeoutSeconds, 50, 3, Instant.now());
+    }
+
+    /** An executor whose behaviour each test sets. */
+    private static final class Scripted implements JobExecutor {
+
+        interface Body {
+            JobResult run(JobContext context) throws Exception;
+        }
+
+        private final String type;
+        volatile Body body = context -> JobResult.success(Map.of());
+        volatile int calls;
+
+        Scripted(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String jobType() {
+            return type;
+        }
+
+        @Override
+        public JobResult execute(JobContext context) throws Exception {
+            calls++;
+            return body.run(context);
+        }
+    }
+
+    private static final class RecordingReporter implements RunReporter {
+
+        final List<WorkerReport> reports = new CopyOnWriteArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public void report(WorkerReport report) {
+            if (failing) {
+                throw new ReportNotDeliveredException("broker away", null);
+            }
+            reports.add(report);
+        }
+
+        @Override
+        public void reportLater(WorkerReport report) {
+            reports.add(report);
+        }
+    }
+}
