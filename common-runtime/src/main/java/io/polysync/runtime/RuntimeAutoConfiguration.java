@@ -18,6 +18,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** The runtime plumbing every Polysync service gets by depending on this module. */
 @AutoConfiguration(afterName = {
@@ -31,10 +32,14 @@ import java.time.Clock;
 @Import({PolysyncTopicsConfiguration.class, DeadLetterConfiguration.class, RuntimeAutoConfiguration.OutboxConfiguration.class})
 public class RuntimeAutoConfiguration {
 
+    /**
+     * Ticks in microseconds, the precision of PostgreSQL's timestamp columns, so an event carries exactly the
+     * instants the database stored and a read model compares them without rounding surprises.
+     */
     @Bean
     @ConditionalOnMissingBean
     public Clock clock() {
-        return Clock.systemUTC();
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
     }
 
     /** Only for services with a database (the worker has none). */

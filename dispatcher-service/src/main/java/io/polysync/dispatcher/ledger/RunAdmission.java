@@ -1,0 +1,18 @@
+package io.polysync.dispatcher.ledger;
+
+import io.polysync.model.task.TaskSnapshot;
+
+/**
+ * Decides when a queued run may start. The ledger calls it for every newly queued run, inside the transaction that
+ * queued the run, so the run and its dispatch (or the record of why it waits) commit together.
+ */
+public interface RunAdmission {
+
+    /**
+     * Either admits {@code run} now (dispatches it to its band topic) or leaves it QUEUED with a WAITING entry that
+     * says what it waits for. Must be called inside a transaction.
+     *
+     * @param task the definition the run executes
+     */
+    void queued(TaskRun run, TaskSnapshot task);
+}

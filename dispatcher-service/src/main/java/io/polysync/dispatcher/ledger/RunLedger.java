@@ -1,0 +1,87 @@
+package io.polysync.dispatcher.ledger;
+
+import io.polysync.dispatcher.definition.ResolvedDefinition;
+import io.polysync.dispatcher.definition.TaskDefinitions;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.param.Parameters;
+import io.polysync.model.task.TaskSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Turns triggers into runs. Each accepted trigger yields exactly one run (DESIGN.md section 7, invariant 1): a
+ * trigger whose run exists is a no-op, and the unique trigger id in the table stops two dispatchers racing on one
+ * trigger (the loser's transaction fails, its retry then finds the run and does nothing).
+ */
+@Service
+public class RunLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(RunLedger.class);
+
+    private final TaskRunRepository runs;
+    private final TaskDefinitions definitions;
+    private final RunJournal journal;
+    private final RunAdmission admission;
+    private final Clock clock;
+
+    public RunLedger(TaskRunRepository runs, TaskDefinitions definitions, RunJournal journal, RunAdmission admission,
+                     Clock clock) {
+        this.runs = runs;
+        this.definitions = definitions;
+        this.journal = journal;
+        this.admission = admission;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues the run the trigger asks for, records it, announces it and hands it to admission, all in one
+     * transaction.
+     *
+     * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when the definition has not arrived
+     *                                                                          yet (retry later)
+     */
+    @Transactional
+    public void queue(TriggerRequested trigger) {
+        validate(trigger);
+        if (runs.existsByTriggerId(trigger.triggerId())) {
+            log.debug("trigger {} of task {} already has its run: duplicate ignored", trigger.triggerId(),
+                    trigger.taskName());
+            return;
+        }
+        ResolvedDefinition definition = definitions.resolve(trigger.taskId(), trigger.definitionVersion());
+        TaskSnapshot task = definition.task();
+        Map<String, Object> parameters = Parameters.effective(task.job().defaults(), task.parameters(),
+                trigger.mappedInputs(), trigger.overrides());
+        Instant now = clock.instant();
+        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(), parameters, now));
+        journal.transition(run, null, queuedReason(trigger), now);
+        definition.note().ifPresent(note -> journal.note(run, note, now));
+        admission.queued(run, task);
+        log.debug("queued run {} of task {} ({} trigger {})", run.runId(), run.taskName(), trigger.triggerType(),
+                trigger.triggerId());
+    }
+
+    private static void validate(TriggerRequested trigger) {
+        if (trigger.triggerId() == null || trigger.runId() == null || trigger.taskId() == null
+                || trigger.taskName() == null || trigger.triggerType() == null || trigger.attempt() < 1) {
+            throw new IllegalArgumentException("incomplete TriggerRequested: " + trigger);
+        }
+    }
+
+    private static String queuedReason(TriggerRequested trigger) {
+        String reason = "queued by " + trigger.triggerType() + " trigger";
+        if (trigger.requestedBy() != null && !trigger.requestedBy().isBlank()) {
+            reason += " from " + trigger.requestedBy();
+        }
+        if (trigger.retryOf() != null) {
+            reason += ", attempt " + trigger.attempt() + " retrying run " + trigger.retryOf();
+        }
+        return reason;
+    }
+}

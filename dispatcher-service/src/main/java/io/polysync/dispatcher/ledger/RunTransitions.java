@@ -1,0 +1,86 @@
+package io.polysync.dispatcher.ledger;
+
+import io.polysync.model.event.RunCancelled;
+import io.polysync.model.event.RunFailed;
+import io.polysync.model.event.RunStarted;
+import io.polysync.model.event.RunSucceeded;
+import io.polysync.model.event.WorkerReport;
+import io.polysync.model.run.RunState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Applies worker reports to the ledger as guarded transitions ({@link TransitionGuard}). The run row is locked for the
+ * whole decision, so the state the guard judged is the state that gets changed.
+ *
+ * <p>Times: {@code started_at} and {@code finished_at} are when the worker says it happened; {@code last_heartbeat_at}
+ * is when this dispatcher heard from it, because leases are judged on the dispatcher's clock.
+ */
+@Service
+public class RunTransitions {
+
+    private static final Logger log = LoggerFactory.getLogger(RunTransitions.class);
+
+    private final TaskRunRepository runs;
+    private final RunJournal journal;
+    private final Clock clock;
+
+    public RunTransitions(TaskRunRepository runs, RunJournal journal, Clock clock) {
+        this.runs = runs;
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void apply(WorkerReport report) {
+        if (report.runId() == null || report.workerId() == null || report.workerId().isBlank()) {
+            throw new IllegalArgumentException("worker report without runId or workerId: " + report);
+        }
+        Optional<TaskRun> found = runs.findForUpdate(report.runId());
+        if (found.isEmpty()) {
+            log.warn("{} from worker {} names unknown run {} (task {}): skipped", report.getClass().getSimpleName(),
+                    report.workerId(), report.runId(), report.taskId());
+            return;
+        }
+        TaskRun run = found.get();
+        Instant now = clock.instant();
+        Verdict verdict = TransitionGuard.judge(run.state(), run.claimedBy(), report);
+        if (verdict instanceof Verdict.Transition transition) {
+            RunState previous = run.state();
+            move(run, report, occurredAt(report, now), now);
+            journal.transition(run, previous, transition.reason(), now);
+            log.debug("run {}: {} -> {} ({})", run.runId(), previous, run.state(), transition.reason());
+        } else if (verdict instanceof Verdict.Renewal) {
+            run.heartbeat(now);
+        } else if (verdict instanceof Verdict.Rejected rejected) {
+            journal.note(run, rejected.note(), now);
+            log.info("run {}: {}", run.runId(), rejected.note());
+        } else if (verdict instanceof Verdict.Ignored ignored) {
+            log.debug("run {}: ignored {}", run.runId(), ignored.why());
+        }
+    }
+
+    private static void move(TaskRun run, WorkerReport report, Instant at, Instant now) {
+        if (report instanceof RunStarted) {
+            run.start(report.workerId(), at, now);
+        } else if (report instanceof RunSucceeded succeeded) {
+            run.succeed(report.workerId(), succeeded.outputs(), at);
+        } else if (report instanceof RunFailed failed) {
+            run.fail(report.workerId(), TransitionGuard.errorOf(failed), at);
+        } else if (report instanceof RunCancelled) {
+            run.cancel(report.workerId(), at);
+        } else {
+            throw new IllegalStateException("no transition for " + report.getClass().getSimpleName());
+        }
+    }
+
+    private static Instant occurredAt(WorkerReport report, Instant now) {
+        return report.occurredAt() != null ? report.occurredAt() : now;
+    }
+}

@@ -1,0 +1,291 @@
+package io.polysync.dispatcher.ledger;
+
+import io.polysync.model.Json;
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.run.Band;
+import io.polysync.model.run.RunError;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One execution attempt of a task: a row of the run ledger. Its state only moves forwards ({@link RunState#canMoveTo});
+ * every mutator refuses a move the state machine forbids, whatever the caller decided.
+ */
+@Entity
+@Table(name = "task_run")
+public class TaskRun {
+
+    @Id
+    @Column(name = "run_id")
+    private UUID runId;
+
+    @Column(name = "trigger_id", nullable = false, unique = true)
+    private UUID triggerId;
+
+    @Column(name = "task_id", nullable = false)
+    private UUID taskId;
+
+    @Column(name = "task_name", nullable = false)
+    private String taskName;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "trigger_type", nullable = false)
+    private TriggerType triggerType;
+
+    @Column(name = "attempt", nullable = false)
+    private int attempt;
+
+    @Column(name = "retry_of")
+    private UUID retryOf;
+
+    @Column(name = "definition_version", nullable = false)
+    private long definitionVersion;
+
+    @Column(name = "priority", nullable = false)
+    private int priority;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "band")
+    private Band band;
+
+    @Column(name = "parameters", nullable = false)
+    private String parameters;
+
+    @Column(name = "requested_by")
+    private String requestedBy;
+
+    @Column(name = "scheduled_for")
+    private Instant scheduledFor;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "state", nullable = false)
+    private RunState state;
+
+    @Column(name = "queued_at", nullable = false)
+    private Instant queuedAt;
+
+    @Column(name = "admitted_at")
+    private Instant admittedAt;
+
+    @Column(name = "started_at")
+    private Instant startedAt;
+
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+
+    @Column(name = "claimed_by")
+    private String claimedBy;
+
+    @Column(name = "last_heartbeat_at")
+    private Instant lastHeartbeatAt;
+
+    @Column(name = "outputs")
+    private String outputs;
+
+    @Column(name = "error")
+    private String error;
+
+    /** A wrapper type on purpose: null marks a run not yet persisted, so saving it inserts without a lookup. */
+    @Version
+    @Column(name = "version", nullable = false)
+    private Long version;
+
+    protected TaskRun() {
+    }
+
+    /** A new run in state QUEUED, created from its trigger and the definition version it executes. */
+    static TaskRun queued(TriggerRequested trigger, long definitionVersion, int priority,
+                          Map<String, Object> effectiveParameters, Instant now) {
+        TaskRun run = new TaskRun();
+        run.runId = trigger.runId();
+        run.triggerId = trigger.triggerId();
+        run.taskId = trigger.taskId();
+        run.taskName = trigger.taskName();
+        run.triggerType = trigger.triggerType();
+        run.attempt = trigger.attempt();
+        run.retryOf = trigger.retryOf();
+        run.definitionVersion = definitionVersion;
+        run.priority = priority;
+        run.parameters = Json.encode(effectiveParameters);
+        run.requestedBy = trigger.requestedBy();
+        run.scheduledFor = trigger.scheduledFor();
+        run.state = RunState.QUEUED;
+        run.queuedAt = now;
+        return run;
+    }
+
+    /** Admission let the run go: it is on its way to the work topic of {@code band}. */
+    public void admit(Band band, Instant at) {
+        if (state != RunState.QUEUED || admittedAt != null) {
+            throw new IllegalStateException("run " + runId + " cannot be admitted: " + state
+                    + (admittedAt != null ? ", admitted at " + admittedAt : ""));
+        }
+        this.band = band;
+        this.admittedAt = at;
+    }
+
+    void start(String workerId, Instant at, Instant heartbeatAt) {
+        moveTo(RunState.RUNNING);
+        claimedBy = workerId;
+        startedAt = storable(at);
+        lastHeartbeatAt = heartbeatAt;
+    }
+
+    void heartbeat(Instant at) {
+        if (state != RunState.RUNNING) {
+            throw new IllegalStateException("run " + runId + " is " + state + ", not RUNNING");
+        }
+        lastHeartbeatAt = at;
+    }
+
+    void succeed(String workerId, Map<String, Object> outputs, Instant at) {
+        finish(RunState.SUCCEEDED, workerId, at);
+        this.outputs = Json.encode(outputs == null ? Map.of() : outputs);
+    }
+
+    void fail(String workerId, RunError error, Instant at) {
+        finish(RunState.FAILED, workerId, at);
+        this.error = Json.encode(error);
+    }
+
+    void cancel(String workerId, Instant at) {
+        finish(RunState.CANCELLED, workerId, at);
+    }
+
+    private void finish(RunState terminal, String workerId, Instant at) {
+        moveTo(terminal);
+        if (claimedBy == null) {
+            claimedBy = workerId;
+        }
+        finishedAt = storable(at);
+    }
+
+    /** Worker clocks may tick in nanoseconds; the ledger keeps microseconds, and events must carry what it keeps. */
+    private static Instant storable(Instant reported) {
+        return reported.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private void moveTo(RunState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("run " + runId + " cannot move from " + state + " to " + next);
+        }
+        state = next;
+    }
+
+    /** The whole current view of the run, as the public lifecycle stream carries it. */
+    RunStateChanged stateChanged(RunState previousState, String reason, Instant occurredAt) {
+        return new RunStateChanged(runId, taskId, taskName, triggerType, attempt, retryOf, previousState, state, reason,
+                error(), outputs(), claimedBy, definitionVersion, requestedBy, scheduledFor, queuedAt, startedAt,
+                finishedAt, occurredAt);
+    }
+
+    public UUID runId() {
+        return runId;
+    }
+
+    public UUID triggerId() {
+        return triggerId;
+    }
+
+    public UUID taskId() {
+        return taskId;
+    }
+
+    public String taskName() {
+        return taskName;
+    }
+
+    public TriggerType triggerType() {
+        return triggerType;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public UUID retryOf() {
+        return retryOf;
+    }
+
+    public long definitionVersion() {
+        return definitionVersion;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    /** The band it was dispatched to; null until admitted. */
+    public Band band() {
+        return band;
+    }
+
+    /** The effective parameters (DESIGN.md section 10 rule 13), vault references unresolved. */
+    public Map<String, Object> parameters() {
+        return JsonText.map(parameters);
+    }
+
+    public String requestedBy() {
+        return requestedBy;
+    }
+
+    public Instant scheduledFor() {
+        return scheduledFor;
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    public Instant queuedAt() {
+        return queuedAt;
+    }
+
+    public Instant admittedAt() {
+        return admittedAt;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    /** The worker holding the run's claim: the first one that started it (DESIGN.md section 10 rule 6). */
+    public String claimedBy() {
+        return claimedBy;
+    }
+
+    public Instant lastHeartbeatAt() {
+        return lastHeartbeatAt;
+    }
+
+    /** The job outputs, on SUCCEEDED; null otherwise. */
+    public Map<String, Object> outputs() {
+        return JsonText.map(outputs);
+    }
+
+    /** The error, on FAILED; null otherwise. */
+    public RunError error() {
+        return error == null ? null : Json.decode(error, RunError.class);
+    }
+
+    public Long version() {
+        return version;
+    }
+}

@@ -1,0 +1,40 @@
+package io.polysync.dispatcher.messaging;
+
+import io.polysync.dispatcher.definition.TaskDefinitions;
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.TaskDefinitionChanged;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import java.util.UUID;
+
+/**
+ * Keeps the dispatcher's copy of the task definitions. A container and consumer group of its own, so definitions keep
+ * flowing while a trigger waits (in retries) for the very definition this listener is about to store. One group for
+ * all replicas is enough: the copy lives in the shared database, not in any replica's memory.
+ */
+@Component
+public class DefinitionListener {
+
+    public static final String GROUP_ID = "polysync-dispatcher-definitions";
+
+    private final TaskDefinitions definitions;
+
+    public DefinitionListener(TaskDefinitions definitions) {
+        this.definitions = definitions;
+    }
+
+    @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = GROUP_ID)
+    public void on(ConsumerRecord<String, String> record) {
+        if (record.value() == null) {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("tombstone without a task id key at offset " + record.offset());
+            }
+            definitions.deleted(UUID.fromString(record.key()));
+        } else {
+            definitions.changed(Json.decode(record.value(), TaskDefinitionChanged.class));
+        }
+    }
+}

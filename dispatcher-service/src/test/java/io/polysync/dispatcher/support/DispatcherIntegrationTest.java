@@ -1,0 +1,122 @@
+package io.polysync.dispatcher.support;
+
+import io.polysync.dispatcher.DispatcherApplication;
+import io.polysync.dispatcher.ledger.HistoryEntry;
+import io.polysync.dispatcher.ledger.StatusHistory;
+import io.polysync.dispatcher.ledger.TaskRun;
+import io.polysync.dispatcher.ledger.TaskRunRepository;
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunEvent;
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.event.WorkerReport;
+import io.polysync.model.run.RunState;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.testing.TestDatabase;
+import io.polysync.runtime.testing.TestProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dispatcher against real PostgreSQL and the JVM's embedded KRaft broker. Every subclass shares one application
+ * context (same configuration), so one dispatcher consumes the real topics for all of them; tests keep apart by
+ * using tasks of their own.
+ */
+@SpringBootTest(properties = {
+        "spring.config.name=" + DispatcherApplication.CONFIG_NAME,
+        "logging.level.org.apache.kafka=WARN",
+        "logging.level.kafka=WARN",
+        "logging.level.state.change.logger=OFF",
+        "logging.level.org.apache.kafka.clients.NetworkClient=ERROR",
+        "logging.level.io.polysync=DEBUG"})
+public abstract class DispatcherIntegrationTest {
+
+    private static final String SCHEMA = TestDatabase.freshSchema("dispatcher");
+    private static final Map<String, TopicProbe> PROBES = new HashMap<>();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestProperties.database(registry, SCHEMA);
+        TestProperties.kafka(registry);
+    }
+
+    @Autowired
+    protected KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    protected TaskRunRepository runs;
+
+    @Autowired
+    protected StatusHistory history;
+
+    /**
+     * A probe of {@code topic}, created on first use: only then is the application context, and so every topic,
+     * sure to exist (a {@code @BeforeAll} runs before the context starts).
+     */
+    protected static TopicProbe probe(String topic) {
+        return PROBES.computeIfAbsent(topic, TopicProbe::new);
+    }
+
+    @AfterAll
+    static void closeProbes() {
+        PROBES.values().forEach(TopicProbe::close);
+        PROBES.clear();
+    }
+
+    protected void publishDefinition(TaskSnapshot task) {
+        send(Topics.TASK_DEFINITIONS, task.taskId().toString(), Json.encode(TaskDefinitionChanged.of(task, Instant.now())));
+    }
+
+    protected void publishTrigger(TriggerRequested trigger) {
+        send(Topics.TRIGGERS, trigger.taskId().toString(), Json.encode(trigger));
+    }
+
+    protected void report(WorkerReport report) {
+        send(Topics.WORKER_REPORTS, report.taskId().toString(), Json.encode(report));
+    }
+
+    protected void send(String topic, String key, String value) {
+        try {
+            kafka.send(topic, key, value).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
+    protected TaskRun awaitRun(UUID runId, RunState state) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> runs.findById(runId).orElse(null), run -> run != null && run.state() == state);
+    }
+
+    protected List<HistoryEntry> historyOf(UUID runId) {
+        return history.findByRunIdOrderByIdAsc(runId);
+    }
+
+    /** The RunStateChanged events of one run seen on {@code polysync.run-events}, in publication order. */
+    protected static List<RunStateChanged> stateChanges(UUID runId, int atLeast) {
+        return probe(Topics.RUN_EVENTS).await(atLeast, r -> stateChangeOf(r.value(), runId)).stream()
+                .map(r -> (RunStateChanged) Json.decode(r.value(), RunEvent.class))
+                .toList();
+    }
+
+    private static boolean stateChangeOf(String value, UUID runId) {
+        return value != null && Json.decode(value, RunEvent.class) instanceof RunStateChanged changed
+                && changed.runId().equals(runId);
+    }
+}

@@ -1,0 +1,110 @@
+package io.polysync.dispatcher.support;
+
+import io.polysync.model.id.Ids;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.task.JobSnapshot;
+import io.polysync.model.task.PlatformSnapshot;
+import io.polysync.model.task.TaskSnapshot;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Test data: tasks as the task-service publishes them and triggers as the scheduler or the API make them. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    public static TaskBuilder aTask() {
+        return new TaskBuilder();
+    }
+
+    /** A MANUAL trigger of {@code task} at its definition version, with the given idempotency key. */
+    public static TriggerBuilder aTriggerOf(TaskSnapshot task, String key) {
+        return new TriggerBuilder(task, key);
+    }
+
+    public static final class TaskBuilder {
+
+        private final UUID taskId = UUID.randomUUID();
+        private final String name = "task-" + taskId.toString().substring(0, 8);
+        private long version = 1;
+        private int priority = TaskSnapshot.DEFAULT_PRIORITY;
+        private Map<String, Object> jobDefaults = Map.of();
+        private Map<String, Object> parameters = Map.of();
+        private Long timeoutSeconds = 30L;
+
+        public TaskBuilder version(long version) {
+            this.version = version;
+            return this;
+        }
+
+        public TaskBuilder priority(int priority) {
+            this.priority = priority;
+            return this;
+        }
+
+        public TaskBuilder jobDefaults(Map<String, Object> defaults) {
+            this.jobDefaults = defaults;
+            return this;
+        }
+
+        public TaskBuilder parameters(Map<String, Object> parameters) {
+            this.parameters = parameters;
+            return this;
+        }
+
+        public TaskBuilder timeoutSeconds(Long seconds) {
+            this.timeoutSeconds = seconds;
+            return this;
+        }
+
+        public TaskSnapshot build() {
+            PlatformSnapshot platform = new PlatformSnapshot(UUID.nameUUIDFromBytes("local".getBytes()), "local",
+                    "shell", Map.of("workingDirectory", "/tmp"));
+            JobSnapshot job = new JobSnapshot(UUID.nameUUIDFromBytes(name.getBytes()), "job-" + name, "noop",
+                    Map.of("type", "object"), jobDefaults, List.of(), platform);
+            return new TaskSnapshot(taskId, name, version, job, parameters, List.of(), List.of(), null, null,
+                    priority, null, timeoutSeconds, null, List.of());
+        }
+    }
+
+    public static final class TriggerBuilder {
+
+        private final TaskSnapshot task;
+        private final UUID triggerId;
+        private Map<String, Object> mappedInputs = Map.of();
+        private Map<String, Object> overrides = Map.of();
+        private long definitionVersion;
+
+        TriggerBuilder(TaskSnapshot task, String key) {
+            this.task = task;
+            this.triggerId = Ids.triggerId(task.taskId(), TriggerType.MANUAL, key);
+            this.definitionVersion = task.definitionVersion();
+        }
+
+        public TriggerBuilder mappedInputs(Map<String, Object> inputs) {
+            this.mappedInputs = inputs;
+            return this;
+        }
+
+        public TriggerBuilder overrides(Map<String, Object> overrides) {
+            this.overrides = overrides;
+            return this;
+        }
+
+        public TriggerBuilder definitionVersion(long version) {
+            this.definitionVersion = version;
+            return this;
+        }
+
+        public TriggerRequested build() {
+            return new TriggerRequested(triggerId, Ids.runId(triggerId), task.taskId(), task.name(),
+                    TriggerType.MANUAL, mappedInputs, overrides, 1, null, definitionVersion, "alice", null,
+                    Instant.now());
+        }
+    }
+}
