@@ -1,0 +1,172 @@
+package io.polysync.task.definition;
+
+import io.polysync.model.task.MisfirePolicy;
+import io.polysync.model.task.OutputMapping;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.task.job.Job;
+import io.polysync.task.json.JsonObjectConverter;
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A configured instance of a Job. {@code definitionVersion} counts its saved versions; each one is kept in
+ * {@code task_version} as the snapshot that was published.
+ */
+@Entity
+@Table(name = "task")
+public class Task {
+
+    @Id
+    private UUID id;
+
+    @Column(nullable = false, updatable = false)
+    private String name;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "job_id", nullable = false, updatable = false)
+    private Job job;
+
+    @Convert(converter = JsonObjectConverter.class)
+    @Column(nullable = false)
+    private Map<String, Object> parameters;
+
+    @Column(nullable = false)
+    private int priority;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "misfire_policy", nullable = false)
+    private MisfirePolicy misfirePolicy;
+
+    @Column(name = "catch_up_limit")
+    private Integer catchUpLimit;
+
+    @Embedded
+    private RetrySettings retry;
+
+    @Column(name = "execution_timeout_seconds")
+    private Long executionTimeoutSeconds;
+
+    @Column(name = "max_concurrent_runs")
+    private Integer maxConcurrentRuns;
+
+    @OneToMany(mappedBy = "task", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("ordinal")
+    private List<TaskSchedule> schedules = new ArrayList<>();
+
+    @OneToMany(mappedBy = "task", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("ordinal")
+    private List<TaskDependency> dependencies = new ArrayList<>();
+
+    @ElementCollection
+    @CollectionTable(name = "task_contention_profile", joinColumns = @JoinColumn(name = "task_id"))
+    @OrderColumn(name = "ordinal")
+    @Column(name = "profile_name", nullable = false)
+    private List<String> contentionProfiles = new ArrayList<>();
+
+    @Column(name = "definition_version", nullable = false)
+    private long definitionVersion;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Version
+    @Column(name = "row_version", nullable = false)
+    private Long rowVersion;
+
+    protected Task() {
+    }
+
+    /** A new task at definition version 1. Parents must already be persistent. */
+    static Task create(UUID id, Job job, TaskValidator.ValidTask valid, Map<String, Task> parents, Instant now) {
+        Task task = new Task();
+        task.id = id;
+        task.name = valid.name();
+        task.job = job;
+        task.definitionVersion = 1;
+        task.createdAt = now;
+        task.apply(valid, parents, now);
+        return task;
+    }
+
+    private void apply(TaskValidator.ValidTask valid, Map<String, Task> parents, Instant now) {
+        parameters = valid.parameters();
+        priority = valid.priority();
+        misfirePolicy = valid.misfirePolicy();
+        catchUpLimit = valid.catchUpLimit();
+        retry = RetrySettings.of(valid.retry());
+        executionTimeoutSeconds = valid.executionTimeoutSeconds();
+        maxConcurrentRuns = valid.maxConcurrentRuns();
+        schedules.clear();
+        for (int i = 0; i < valid.schedules().size(); i++) {
+            TaskValidator.ValidSchedule s = valid.schedules().get(i);
+            schedules.add(new TaskSchedule(UUID.randomUUID(), this, i, s.cron(), s.timeZone()));
+        }
+        dependencies.clear();
+        for (int i = 0; i < valid.dependencies().size(); i++) {
+            TaskValidator.ValidDependency d = valid.dependencies().get(i);
+            List<OutputMapping> mappings = d.mappings();
+            dependencies.add(new TaskDependency(UUID.randomUUID(), this, parents.get(d.task()), i, mappings));
+        }
+        contentionProfiles.clear();
+        contentionProfiles.addAll(valid.contentionProfiles());
+        updatedAt = now;
+    }
+
+    /** The task at its current definition version, with its Job and Platform embedded. */
+    public TaskSnapshot snapshot() {
+        return new TaskSnapshot(id, name, definitionVersion, job.snapshot(), parameters,
+                dependencies.stream().map(TaskDependency::snapshot).toList(),
+                schedules.stream().map(TaskSchedule::snapshot).toList(),
+                misfirePolicy, catchUpLimit, priority, retry.policy(), executionTimeoutSeconds, maxConcurrentRuns,
+                List.copyOf(contentionProfiles));
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Job job() {
+        return job;
+    }
+
+    public long definitionVersion() {
+        return definitionVersion;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+}

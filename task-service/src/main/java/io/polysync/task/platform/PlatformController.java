@@ -1,0 +1,51 @@
+package io.polysync.task.platform;
+
+import io.polysync.task.api.PageResponse;
+import io.polysync.task.api.Paging;
+import io.polysync.task.validation.Errors;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+
+@RestController
+@RequestMapping("/api/v1/platforms")
+public class PlatformController {
+
+    private final PlatformService service;
+    private final Paging paging;
+
+    public PlatformController(PlatformService service, Paging paging) {
+        this.service = service;
+        this.paging = paging;
+    }
+
+    @PostMapping
+    ResponseEntity<PlatformView> create(@RequestBody PlatformRequest request) {
+        PlatformView created = service.create(request);
+        return ResponseEntity.created(URI.create("/api/v1/platforms/" + created.name())).body(created);
+    }
+
+    @GetMapping("/{name}")
+    PlatformView get(@PathVariable String name) {
+        return service.get(name);
+    }
+
+    @GetMapping
+    PageResponse<PlatformView> list(@RequestParam(required = false) Integer page,
+                                    @RequestParam(required = false) Integer size,
+                                    @RequestParam(required = false) String name) {
+        Errors errors = new Errors();
+        PageRequest pageable = paging.of(page, size, Sort.by("name"), errors);
+        errors.throwIfAny();
+        return PageResponse.of(service.list(name, pageable), v -> v);
+    }
+}

@@ -1,0 +1,33 @@
+package io.polysync.task.platform;
+
+import io.polysync.model.jobtype.JobTypeCatalog;
+import io.polysync.task.validation.Errors;
+
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Checks a platform request completely before anything is written. */
+public final class PlatformValidator {
+
+    /** A platform request that passed validation, with defaults applied. */
+    public record ValidPlatform(String name, String type, Map<String, Object> config) {
+    }
+
+    private PlatformValidator() {
+    }
+
+    /** @throws io.polysync.task.validation.InvalidRequestException naming every bad field */
+    public static ValidPlatform validate(PlatformRequest request) {
+        Errors errors = new Errors();
+        errors.requireName("name", request.name());
+        if (request.type() == null || request.type().isEmpty()) {
+            errors.add("type", "is required");
+        } else if (!JobTypeCatalog.PLATFORM_TYPES.contains(request.type())) {
+            errors.add("type", "must be one of " + new TreeSet<>(JobTypeCatalog.PLATFORM_TYPES));
+        }
+        Map<String, Object> config = request.config() == null ? Map.of() : request.config();
+        errors.checkVaultReferences("config", config);
+        errors.throwIfAny();
+        return new ValidPlatform(request.name(), request.type(), config);
+    }
+}

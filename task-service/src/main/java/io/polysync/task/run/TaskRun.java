@@ -1,0 +1,274 @@
+package io.polysync.task.run;
+
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.run.FailureReason;
+import io.polysync.model.run.RunError;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
+import io.polysync.task.json.JsonObjectConverter;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The task-service's read model of one run. The dispatcher's ledger is the source of truth; this copy follows its
+ * {@link RunStateChanged} events and only ever moves forward, so duplicated and replayed events change nothing.
+ */
+@Entity
+@Table(name = "task_run")
+public class TaskRun {
+
+    @Id
+    @Column(name = "run_id")
+    private UUID runId;
+
+    @Column(name = "task_id", nullable = false)
+    private UUID taskId;
+
+    @Column(name = "task_name", nullable = false)
+    private String taskName;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private RunState state;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "trigger_type", nullable = false)
+    private TriggerType triggerType;
+
+    @Column(nullable = false)
+    private int attempt;
+
+    @Column(name = "retry_of")
+    private UUID retryOf;
+
+    @Column(name = "retried_by")
+    private UUID retriedBy;
+
+    @Column(name = "next_retry_at")
+    private Instant nextRetryAt;
+
+    @Column(name = "queued_at", nullable = false)
+    private Instant queuedAt;
+
+    @Column(name = "started_at")
+    private Instant startedAt;
+
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+
+    @Column(name = "scheduled_for")
+    private Instant scheduledFor;
+
+    @Convert(converter = JsonObjectConverter.class)
+    @Column(nullable = false)
+    private Map<String, Object> outputs;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "error_reason")
+    private FailureReason errorReason;
+
+    @Column(name = "error_message")
+    private String errorMessage;
+
+    @Column(name = "error_retryable")
+    private Boolean errorRetryable;
+
+    @Column(name = "requested_by")
+    private String requestedBy;
+
+    @Column(name = "waiting_reason")
+    private String waitingReason;
+
+    @Column(name = "definition_version", nullable = false)
+    private long definitionVersion;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Version
+    @Column(name = "row_version", nullable = false)
+    private Long rowVersion;
+
+    protected TaskRun() {
+    }
+
+    /** A run accepted by the API, recorded before the dispatcher has seen its trigger. */
+    static TaskRun queued(UUID runId, UUID taskId, String taskName, TriggerType triggerType, int attempt,
+                          long definitionVersion, String requestedBy, Instant now) {
+        TaskRun run = new TaskRun();
+        run.runId = runId;
+        run.taskId = taskId;
+        run.taskName = taskName;
+        run.state = RunState.QUEUED;
+        run.triggerType = triggerType;
+        run.attempt = attempt;
+        run.queuedAt = now;
+        run.outputs = Map.of();
+        run.definitionVersion = definitionVersion;
+        run.requestedBy = requestedBy;
+        run.updatedAt = now;
+        return run;
+    }
+
+    /** A run first seen through its event (scheduled, dependency and retry runs). */
+    static TaskRun from(RunStateChanged event, Instant now) {
+        TaskRun run = new TaskRun();
+        run.runId = event.runId();
+        run.taskId = event.taskId();
+        run.taskName = event.taskName();
+        run.state = event.state();
+        run.triggerType = event.triggerType();
+        run.outputs = Map.of();
+        run.copy(event, now);
+        if (run.queuedAt == null) {
+            run.queuedAt = event.occurredAt() != null ? event.occurredAt() : now;
+        }
+        return run;
+    }
+
+    /**
+     * Applies the event when it moves the run forward ({@link RunState#canMoveTo}); answers whether it did. A
+     * duplicate, a replay, or anything after a terminal state is ignored.
+     */
+    boolean advance(RunStateChanged event, Instant now) {
+        if (!state.canMoveTo(event.state())) {
+            return false;
+        }
+        state = event.state();
+        copy(event, now);
+        return true;
+    }
+
+    /** The scheduler will retry this run as {@code retryRunId} at {@code dueAt}. */
+    void retryScheduled(UUID retryRunId, Instant dueAt, Instant now) {
+        retriedBy = retryRunId;
+        nextRetryAt = dueAt;
+        updatedAt = now;
+    }
+
+    /** The retry of this run appeared before (or without) the scheduler's announcement. */
+    void retriedBy(UUID retryRunId, Instant now) {
+        if (retriedBy == null) {
+            retriedBy = retryRunId;
+            updatedAt = now;
+        }
+    }
+
+    /** Timestamps and details only ever fill in: an event that lacks one does not erase what is known. */
+    private void copy(RunStateChanged e, Instant now) {
+        if (e.taskName() != null) {
+            taskName = e.taskName();
+        }
+        if (e.triggerType() != null) {
+            triggerType = e.triggerType();
+        }
+        if (e.attempt() > 0) {
+            attempt = e.attempt();
+        }
+        retryOf = e.retryOf() != null ? e.retryOf() : retryOf;
+        queuedAt = e.queuedAt() != null ? e.queuedAt() : queuedAt;
+        startedAt = e.startedAt() != null ? e.startedAt() : startedAt;
+        finishedAt = e.finishedAt() != null ? e.finishedAt() : finishedAt;
+        scheduledFor = e.scheduledFor() != null ? e.scheduledFor() : scheduledFor;
+        if (!e.outputs().isEmpty()) {
+            outputs = Map.copyOf(e.outputs());
+        }
+        RunError error = e.error();
+        if (error != null) {
+            errorReason = error.reason();
+            errorMessage = error.message();
+            errorRetryable = error.retryable();
+        }
+        requestedBy = e.requestedBy() != null ? e.requestedBy() : requestedBy;
+        if (e.definitionVersion() > 0) {
+            definitionVersion = e.definitionVersion();
+        }
+        if (state != RunState.QUEUED) {
+            waitingReason = null;
+        }
+        updatedAt = now;
+    }
+
+    public UUID runId() {
+        return runId;
+    }
+
+    public UUID taskId() {
+        return taskId;
+    }
+
+    public String taskName() {
+        return taskName;
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    public TriggerType triggerType() {
+        return triggerType;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public UUID retryOf() {
+        return retryOf;
+    }
+
+    public UUID retriedBy() {
+        return retriedBy;
+    }
+
+    public Instant nextRetryAt() {
+        return nextRetryAt;
+    }
+
+    public Instant queuedAt() {
+        return queuedAt;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public Instant scheduledFor() {
+        return scheduledFor;
+    }
+
+    public Map<String, Object> outputs() {
+        return outputs;
+    }
+
+    public RunError error() {
+        return errorReason == null && errorMessage == null ? null
+                : new RunError(errorReason, errorMessage, Boolean.TRUE.equals(errorRetryable));
+    }
+
+    public String requestedBy() {
+        return requestedBy;
+    }
+
+    public String waitingReason() {
+        return waitingReason;
+    }
+
+    public long definitionVersion() {
+        return definitionVersion;
+    }
+}
