@@ -48,7 +48,7 @@ public final class StandaloneApplication {
         ConfigurableApplicationContext parent = new SpringApplicationBuilder(ParentConfiguration.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
-                .properties(quietBroker())
+                .properties(new LinkedHashMap<String, Object>(quietBroker()))
                 .run(args);
         StandaloneProperties properties = parent.getBean(StandaloneProperties.class);
         EmbeddedKafka kafka = parent.getBean(EmbeddedKafka.class);
@@ -63,6 +63,8 @@ public final class StandaloneApplication {
             serviceArgs.put("polysync.runtime.partitions", Integer.toString(properties.standalone().partitions()));
             serviceArgs.put("spring.jmx.unique-names", "true");
             serviceArgs.put("spring.main.banner-mode", "off");
+            // logging is set up once per JVM, by the first service: its name would label every service's lines
+            serviceArgs.put("logging.include-application-name", "false");
             String schema = SCHEMAS.get(service);
             if (schema != null) {
                 serviceArgs.putAll(database(properties, schema));

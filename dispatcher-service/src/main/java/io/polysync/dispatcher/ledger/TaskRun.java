@@ -123,7 +123,10 @@ public class TaskRun {
         run.requestedBy = trigger.requestedBy();
         run.scheduledFor = trigger.scheduledFor();
         run.state = RunState.QUEUED;
-        run.queuedAt = now;
+        // queued when it was requested, not when this dispatcher got to it: the read model written by Run Once and
+        // the ledger then agree, and waiting order reflects the request order
+        run.queuedAt = trigger.occurredAt() == null || trigger.occurredAt().isAfter(now)
+                ? now : trigger.occurredAt().truncatedTo(ChronoUnit.MICROS);
         return run;
     }
 
