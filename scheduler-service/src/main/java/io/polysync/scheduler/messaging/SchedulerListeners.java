@@ -5,29 +5,52 @@ import io.polysync.model.Topics;
 import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.scheduler.dependency.DependencyTriggers;
+import io.polysync.scheduler.retry.RetryScheduler;
+import io.polysync.scheduler.schedule.ScheduleTimer;
 import io.polysync.scheduler.tasks.TaskCatalog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** Thin adapters from the definition and run streams to the scheduler's domain. */
+/**
+ * Thin adapters from the definition and run streams to the scheduler's domain. The definitions group is shared by the
+ * replicas: the partitions of polysync.task-definitions assigned here decide whose schedules this replica fires.
+ */
 @Component
-class SchedulerListeners {
+class SchedulerListeners implements ConsumerSeekAware {
 
     private final TaskCatalog catalog;
+    private final DependencyTriggers dependencies;
+    private final RetryScheduler retries;
+    private final ScheduleTimer schedules;
 
-    SchedulerListeners(TaskCatalog catalog) {
+    SchedulerListeners(TaskCatalog catalog, DependencyTriggers dependencies, RetryScheduler retries,
+                       ScheduleTimer schedules) {
         this.catalog = catalog;
+        this.dependencies = dependencies;
+        this.retries = retries;
+        this.schedules = schedules;
     }
 
     @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = "polysync-scheduler-definitions")
     void onDefinition(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
             catalog.taskDeleted(UUID.fromString(record.key()));
+            dependencies.taskDeleted(UUID.fromString(record.key()));
+            schedules.taskDeleted(UUID.fromString(record.key()));
         } else {
-            catalog.on(Json.decode(record.value(), TaskDefinitionChanged.class));
+            TaskDefinitionChanged changed = Json.decode(record.value(), TaskDefinitionChanged.class);
+            catalog.on(changed);
+            dependencies.on(changed);
+            schedules.definitionChanged(changed, record.partition());
         }
     }
 
@@ -35,6 +58,24 @@ class SchedulerListeners {
     void onRunEvent(String value) {
         if (Json.decode(value, RunEvent.class) instanceof RunStateChanged changed) {
             catalog.on(changed);
+            dependencies.on(changed);
+            retries.on(changed);
         }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        schedules.partitionsAssigned(definitionPartitions(assignments.keySet()));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        schedules.partitionsRevoked(definitionPartitions(partitions));
+    }
+
+    /** This bean also listens to run-events; only the definitions' partitions carry schedule ownership. */
+    private static List<Integer> definitionPartitions(Collection<TopicPartition> partitions) {
+        return partitions.stream().filter(p -> p.topic().equals(Topics.TASK_DEFINITIONS))
+                .map(TopicPartition::partition).toList();
     }
 }

@@ -1,0 +1,73 @@
+package io.polysync.scheduler.retry;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/** Pending retries in table {@code pending_retry}, shared by every replica. Call inside the caller's transaction. */
+@Repository
+public class PendingRetryStore {
+
+    private static final String COLUMNS =
+            "failed_run_id, task_id, task_name, attempt, retry_run_id, definition_version, due_at";
+
+    private final JdbcTemplate jdbc;
+
+    public PendingRetryStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public boolean exists(UUID failedRunId) {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM pending_retry WHERE failed_run_id = ?",
+                Integer.class, failedRunId);
+        return count != null && count > 0;
+    }
+
+    public void insert(PendingRetry retry, Instant now) {
+        jdbc.update("INSERT INTO pending_retry (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                retry.failedRunId(), retry.taskId(), retry.taskName(), retry.attempt(), retry.retryRunId(),
+                retry.definitionVersion(), at(retry.dueAt()), at(now));
+    }
+
+    /**
+     * Locks up to {@code limit} retries due at {@code now}, earliest first. Rows another replica holds are skipped,
+     * so replicas share the due retries and none is published by two of them at once.
+     */
+    public List<PendingRetry> claimDue(Instant now, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM pending_retry WHERE due_at <= ? ORDER BY due_at"
+                + " FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED", (rs, i) -> retry(rs), at(now));
+    }
+
+    public void delete(List<PendingRetry> retries) {
+        jdbc.batchUpdate("DELETE FROM pending_retry WHERE failed_run_id = ?",
+                retries.stream().map(r -> new Object[] {r.failedRunId()}).toList());
+    }
+
+    /** How many retries are pending and when the earliest is due (null when none). */
+    public Summary summary() {
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(due_at) FROM pending_retry", (rs, i) -> {
+            OffsetDateTime earliest = rs.getObject(2, OffsetDateTime.class);
+            return new Summary(rs.getLong(1), earliest == null ? null : earliest.toInstant());
+        });
+    }
+
+    public record Summary(long pending, Instant earliestDue) {
+    }
+
+    private static PendingRetry retry(ResultSet rs) throws SQLException {
+        return new PendingRetry(rs.getObject("failed_run_id", UUID.class), rs.getObject("task_id", UUID.class),
+                rs.getString("task_name"), rs.getInt("attempt"), rs.getObject("retry_run_id", UUID.class),
+                rs.getLong("definition_version"), rs.getObject("due_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

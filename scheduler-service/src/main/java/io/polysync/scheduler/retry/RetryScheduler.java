@@ -1,0 +1,71 @@
+package io.polysync.scheduler.retry;
+
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.run.RunState;
+import io.polysync.model.task.RetryPolicy;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.outbox.Outbox;
+import io.polysync.scheduler.tasks.TaskViewRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Stores a pending retry for each failed run that the task's current retry policy retries, and announces it with
+ * {@code RetryScheduled} on run-events (DESIGN.md section 10 rule 20) in the same transaction. The failed run is the
+ * key: a replayed or duplicated failure stores and announces nothing more while its retry is pending.
+ */
+@Service
+public class RetryScheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
+
+    private final TaskViewRepository tasks;
+    private final PendingRetryStore store;
+    private final Outbox outbox;
+    private final DueRetryPublisher publisher;
+    private final Clock clock;
+
+    public RetryScheduler(TaskViewRepository tasks, PendingRetryStore store, Outbox outbox,
+                          DueRetryPublisher publisher, Clock clock) {
+        this.tasks = tasks;
+        this.store = store;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void on(RunStateChanged changed) {
+        if (changed.state() != RunState.FAILED) {
+            return;
+        }
+        RetryPolicy policy = tasks.findById(changed.taskId())
+                .map(view -> Json.decode(view.snapshot(), TaskSnapshot.class).retry())
+                .orElse(null);
+        Optional<PendingRetry> decided = RetryDecision.decide(changed, policy,
+                RetryDecision.jitterOf(changed.runId()), clock);
+        if (decided.isEmpty() || store.exists(changed.runId())) {
+            return;
+        }
+        PendingRetry retry = decided.get();
+        store.insert(retry, clock.instant());
+        outbox.append(Topics.RUN_EVENTS, retry.taskId().toString(), retry.scheduled(clock.instant()));
+        log.info("run {} of task {} failed at attempt {}: attempt {} due at {}", changed.runId(),
+                changed.taskName(), changed.attempt(), retry.attempt(), retry.dueAt());
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                publisher.wake();
+            }
+        });
+    }
+}

@@ -1,0 +1,90 @@
+package io.polysync.scheduler.dependency;
+
+import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.OutputMapping;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The standalone mode runs on H2 in PostgreSQL mode: the fan-in SQL must work there as on PostgreSQL. */
+class FanInStoreOnH2Test {
+
+    private static final String URL = "jdbc:h2:mem:scheduler_fan_in;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00.123456Z");
+
+    private FanInStore store;
+    private TransactionTemplate tx;
+
+    @BeforeEach
+    void migrate() {
+        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
+                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
+                .load().migrate();
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
+        store = new FanInStore(new JdbcTemplate(dataSource));
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    @Test
+    void keepsFanInStateAcrossTransactionsAndDefinitionChanges() {
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        UUID d = UUID.randomUUID();
+        UUID bRun = UUID.randomUUID();
+        UUID cRun = UUID.randomUUID();
+        tx.executeWithoutResult(s -> assertThat(store.replaceDependencies(d, 1, List.of(
+                new DependencySnapshot(b, "b", List.of(new OutputMapping("left", "l"))),
+                new DependencySnapshot(c, "c", List.of())))).isTrue());
+        assertThat(inTx(() -> store.childrenOf(b))).containsExactly(d);
+
+        tx.executeWithoutResult(s -> {
+            FanIn fanIn = store.lock(d).orElseThrow();
+            assertThat(fanIn.offer(b, new ParentSuccess(bRun, Map.of("left", "L"), T0))).isEqualTo(FanIn.Outcome.RECORDED);
+            store.save(fanIn);
+        });
+        tx.executeWithoutResult(s -> {
+            FanIn fanIn = store.lock(d).orElseThrow();
+            assertThat(fanIn.edges().get(0).pending()).isEqualTo(new ParentSuccess(bRun, Map.of("left", "L"), T0));
+            FanIn.Outcome outcome = fanIn.offer(c, new ParentSuccess(cRun, Map.of(), T0.plusSeconds(1)));
+            assertThat(outcome).isInstanceOfSatisfying(FanIn.Outcome.Completed.class,
+                    done -> assertThat(done.mappedInputs()).containsExactly(Map.entry("l", "L")));
+            store.save(fanIn);
+            store.markTriggered(d, cRun, T0.plusSeconds(2));
+        });
+        tx.executeWithoutResult(s -> {
+            FanIn fanIn = store.lock(d).orElseThrow();
+            assertThat(fanIn.edges()).extracting(FanIn.Edge::consumedRunId).containsExactly(bRun, cRun);
+            assertThat(fanIn.offer(c, new ParentSuccess(cRun, Map.of(), T0.plusSeconds(1))))
+                    .isEqualTo(FanIn.Outcome.ALREADY_SEEN);
+        });
+
+        tx.executeWithoutResult(s -> {
+            assertThat(store.replaceDependencies(d, 2, List.of(new DependencySnapshot(c, "c", List.of())))).isTrue();
+            assertThat(store.replaceDependencies(d, 1, List.of())).isFalse();
+        });
+        assertThat(inTx(() -> store.childrenOf(b))).isEmpty();
+        tx.executeWithoutResult(s -> assertThat(store.lock(d).orElseThrow().edges())
+                .singleElement().satisfies(edge -> assertThat(edge.consumedRunId()).isEqualTo(cRun)));
+
+        tx.executeWithoutResult(s -> store.delete(d));
+        assertThat(inTx(() -> store.lock(d))).isEmpty();
+        assertThat(inTx(() -> store.childrenOf(c))).isEmpty();
+    }
+
+    private <T> T inTx(Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+}

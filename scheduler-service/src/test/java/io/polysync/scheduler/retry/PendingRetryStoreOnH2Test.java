@@ -1,0 +1,69 @@
+package io.polysync.scheduler.retry;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The standalone mode runs on H2 in PostgreSQL mode: the retry SQL must work there as on PostgreSQL. */
+class PendingRetryStoreOnH2Test {
+
+    private static final String URL = "jdbc:h2:mem:scheduler_retries;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    private static final Instant NOW = Instant.parse("2026-11-28T10:00:00.123456Z");
+
+    private PendingRetryStore store;
+    private TransactionTemplate tx;
+
+    @BeforeEach
+    void migrate() {
+        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
+                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
+                .load().migrate();
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
+        store = new PendingRetryStore(new JdbcTemplate(dataSource));
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        tx.executeWithoutResult(s -> store.delete(store.claimDue(NOW.plusSeconds(86_400), 1000)));
+    }
+
+    @Test
+    void claimsOnlyDueRetriesEarliestFirst() {
+        PendingRetry later = retry(NOW.plusSeconds(5));
+        PendingRetry due = retry(NOW);
+        PendingRetry overdue = retry(NOW.minusSeconds(5));
+        tx.executeWithoutResult(s -> {
+            store.insert(later, NOW);
+            store.insert(due, NOW);
+            store.insert(overdue, NOW);
+        });
+
+        assertThat(inTx(() -> store.exists(due.failedRunId()))).isTrue();
+        assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(3, overdue.dueAt()));
+        tx.executeWithoutResult(s -> {
+            assertThat(store.claimDue(NOW, 10)).containsExactly(overdue, due);
+            store.delete(store.claimDue(NOW, 1));
+        });
+        assertThat(inTx(() -> store.claimDue(NOW, 10))).containsExactly(due);
+        assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(2, due.dueAt()));
+        assertThat(inTx(() -> store.exists(overdue.failedRunId()))).isFalse();
+    }
+
+    private static PendingRetry retry(Instant dueAt) {
+        UUID taskId = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+        return new PendingRetry(failed, taskId, "task", 2, PendingRetry.retryRunIdOf(taskId, failed), 3, dueAt);
+    }
+
+    private <T> T inTx(Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+}

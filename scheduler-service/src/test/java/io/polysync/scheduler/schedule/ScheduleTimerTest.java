@@ -1,0 +1,264 @@
+package io.polysync.scheduler.schedule;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polysync.model.cron.CronSchedule;
+import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.task.MisfirePolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduleTimerTest {
+
+    private static final Duration THRESHOLD = Duration.ofSeconds(60);
+    private static final Instant T0 = Instant.parse("2026-05-13T10:00:00Z");
+
+    private final FakeStore store = new FakeStore();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ScheduleTimer timer = new ScheduleTimer(store, THRESHOLD, Clock.fixed(T0, ZoneOffset.UTC), meters);
+
+    @Test
+    void firesEachInstantOnceWhenItIsDueAndNeverBefore() {
+        ArmedSchedule everyMinute = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0);
+        store.assign(0, everyMinute);
+        timer.partitionsAssigned(List.of(0));
+
+        assertThat(timer.runOnce(T0.plusSeconds(59))).isZero();
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(60));
+        timer.runOnce(T0.plusSeconds(60));
+        timer.runOnce(T0.plusSeconds(61));
+        timer.runOnce(T0.plusSeconds(125));
+
+        assertThat(store.fired).containsExactly(T0.plusSeconds(60), T0.plusSeconds(120));
+        assertThat(count("fired")).isEqualTo(2);
+        assertThat(count("missed")).isZero();
+        assertThat(timer.held()).isEqualTo(1);
+    }
+
+    @Test
+    void fireOnceAfterDowntimeFiresOnlyTheLatestMissedInstant() {
+        store.assign(0, schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0.minus(Duration.ofMinutes(10))));
+        timer.partitionsAssigned(List.of(0));
+
+        timer.runOnce(T0.plusSeconds(30));
+
+        // 09:51 ... 10:00 are due; 09:51 ... 08:59:30 are more than 60 s late: missed; 10:00 is 30 s late: on time.
+        assertThat(store.fired).containsExactly(T0.minusSeconds(60), T0);
+        assertThat(count("missed")).isEqualTo(9);
+        assertThat(count("fired")).isEqualTo(2);
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void skipAfterDowntimeFiresNoMissedInstant() {
+        store.assign(0, schedule("0 * * * * *", MisfirePolicy.SKIP, 0, T0.minus(Duration.ofMinutes(10))));
+        timer.partitionsAssigned(List.of(0));
+
+        timer.runOnce(T0.plusSeconds(30));
+
+        assertThat(store.fired).containsExactly(T0);
+        assertThat(count("missed")).isEqualTo(9);
+    }
+
+    @Test
+    void catchUpAfterDowntimeFiresTheLatestMissedInstantsUpToTheLimit() {
+        store.assign(0, schedule("0 * * * * *", MisfirePolicy.CATCH_UP, 3, T0.minus(Duration.ofMinutes(10))));
+        timer.partitionsAssigned(List.of(0));
+
+        timer.runOnce(T0.plusSeconds(90));
+
+        // cutoff 10:00:30: 09:51 ... 10:00 missed (10), 10:01 on time.
+        assertThat(store.fired).containsExactly(T0.minusSeconds(120), T0.minusSeconds(60), T0, T0.plusSeconds(60));
+        assertThat(count("missed")).isEqualTo(10);
+    }
+
+    @Test
+    void catchUpFindsTheLatestInstantsOfAVeryLongDowntime() {
+        Instant lastFire = T0.minus(Duration.ofDays(3));
+        store.assign(0, schedule("* * * * * *", MisfirePolicy.CATCH_UP, 2, lastFire));
+        timer.partitionsAssigned(List.of(0));
+
+        timer.runOnce(T0);
+
+        assertThat(store.fired).hasSize(2 + 61);
+        assertThat(store.fired.subList(0, 2)).containsExactly(T0.minusSeconds(62), T0.minusSeconds(61));
+        assertThat(store.fired.get(2)).isEqualTo(T0.minusSeconds(60));
+        assertThat(store.fired.get(store.fired.size() - 1)).isEqualTo(T0);
+        assertThat(count("missed")).isEqualTo(FirePlan.SCAN_LIMIT);
+    }
+
+    @Test
+    void aStallLongerThanTheThresholdCountsAsMissed() {
+        store.assign(0, schedule("0 */5 * * * *", MisfirePolicy.SKIP, 0, T0));
+        timer.partitionsAssigned(List.of(0));
+
+        timer.runOnce(T0.plusSeconds(300 + 90));
+
+        assertThat(store.fired).isEmpty();
+        assertThat(count("missed")).isEqualTo(1);
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(600));
+    }
+
+    @Test
+    void anInstantAnotherReplicaFiredIsSkipped() {
+        ArmedSchedule s = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0);
+        store.assign(0, s);
+        timer.partitionsAssigned(List.of(0));
+        store.state.put(s.scheduleId(), T0.plusSeconds(60));
+
+        timer.runOnce(T0.plusSeconds(60));
+
+        assertThat(store.fired).isEmpty();
+        assertThat(count("skipped")).isEqualTo(1);
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(120));
+    }
+
+    @Test
+    void revokedPartitionsStopFiringAndAssignedOnesStart() {
+        ArmedSchedule onZero = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0, 0);
+        ArmedSchedule onOne = schedule("30 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0, 1);
+        store.assign(0, onZero);
+        store.assign(1, onOne);
+        timer.partitionsAssigned(List.of(0, 1));
+        assertThat(timer.held()).isEqualTo(2);
+
+        timer.partitionsRevoked(List.of(1));
+        timer.runOnce(T0.plusSeconds(61));
+
+        assertThat(store.fired).containsExactly(T0.plusSeconds(60));
+        assertThat(timer.held()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewDefinitionReplacesTheTasksTimersAtOnce() {
+        UUID task = UUID.randomUUID();
+        ArmedSchedule old = schedule(task, "0 * * * * *", T0);
+        store.assign(0, old);
+        timer.partitionsAssigned(List.of(0));
+
+        ArmedSchedule replacement = schedule(task, "15 * * * * *", T0);
+        store.onDefinition = List.of(replacement);
+        timer.definitionChanged(new TaskDefinitionChanged(task, "t", 2, null, T0), 0);
+        timer.runOnce(T0.plusSeconds(61));
+
+        assertThat(store.firedSchedules).containsExactly(replacement.scheduleId());
+        assertThat(timer.held()).isEqualTo(1);
+
+        store.onDefinition = List.of();
+        timer.definitionChanged(new TaskDefinitionChanged(task, "t", 3, null, T0), 0);
+        assertThat(timer.held()).isZero();
+        assertThat(timer.runOnce(T0.plus(Duration.ofHours(1)))).isZero();
+    }
+
+    @Test
+    void aDeletedTaskStopsFiring() {
+        ArmedSchedule s = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0);
+        store.assign(0, s);
+        timer.partitionsAssigned(List.of(0));
+
+        timer.taskDeleted(s.taskId());
+
+        assertThat(timer.runOnce(T0.plus(Duration.ofHours(1)))).isZero();
+        assertThat(store.fired).isEmpty();
+        assertThat(timer.held()).isZero();
+    }
+
+    @Test
+    void aFailedFireIsRetriedWithoutLosingTheInstant() {
+        store.assign(0, schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0));
+        timer.partitionsAssigned(List.of(0));
+        store.failNext = true;
+
+        timer.runOnce(T0.plusSeconds(60));
+        assertThat(store.fired).isEmpty();
+        timer.runOnce(T0.plusSeconds(61));
+
+        assertThat(store.fired).containsExactly(T0.plusSeconds(60));
+    }
+
+    @Test
+    void metersExistAtZeroBeforeAnyFire() {
+        assertThat(meters.find("polysync.scheduler.fires").counters()).hasSize(3);
+        assertThat(meters.get("polysync.scheduler.schedules").gauge().value()).isZero();
+    }
+
+    private double count(String outcome) {
+        return meters.get("polysync.scheduler.fires").tag("outcome", outcome).counter().count();
+    }
+
+    private static ArmedSchedule schedule(String cron, MisfirePolicy policy, int limit, Instant firedThrough) {
+        return schedule(cron, policy, limit, firedThrough, 0);
+    }
+
+    private static ArmedSchedule schedule(String cron, MisfirePolicy policy, int limit, Instant firedThrough,
+                                          int partition) {
+        return new ArmedSchedule(UUID.randomUUID(), UUID.randomUUID(), CronSchedule.parse(cron, "UTC"), policy, limit,
+                firedThrough, partition);
+    }
+
+    private static ArmedSchedule schedule(UUID task, String cron, Instant firedThrough) {
+        return new ArmedSchedule(task, UUID.randomUUID(), CronSchedule.parse(cron, "UTC"), MisfirePolicy.FIRE_ONCE,
+                0, firedThrough, 0);
+    }
+
+    /** Keeps last-fire state per schedule as the database does, and records what it published. */
+    private static final class FakeStore implements ScheduleStore {
+        final Map<Integer, List<ArmedSchedule>> partitions = new HashMap<>();
+        final Map<UUID, Instant> state = new HashMap<>();
+        final List<Instant> fired = new ArrayList<>();
+        final List<UUID> firedSchedules = new ArrayList<>();
+        List<ArmedSchedule> onDefinition = List.of();
+        boolean failNext;
+
+        void assign(int partition, ArmedSchedule schedule) {
+            partitions.computeIfAbsent(partition, p -> new ArrayList<>()).add(schedule);
+            state.put(schedule.scheduleId(), schedule.firedThrough());
+        }
+
+        @Override
+        public List<ArmedSchedule> loadPartitions(Collection<Integer> owned) {
+            return owned.stream().flatMap(p -> partitions.getOrDefault(p, List.of()).stream()).toList();
+        }
+
+        @Override
+        public List<ArmedSchedule> definitionChanged(TaskDefinitionChanged changed, int partition) {
+            onDefinition.forEach(s -> state.putIfAbsent(s.scheduleId(), s.firedThrough()));
+            return onDefinition;
+        }
+
+        @Override
+        public void taskDeleted(UUID taskId) {
+            partitions.values().forEach(list -> list.stream().filter(s -> s.taskId().equals(taskId))
+                    .forEach(s -> state.remove(s.scheduleId())));
+        }
+
+        @Override
+        public FireResult fire(UUID taskId, UUID scheduleId, List<Instant> instants) {
+            if (failNext) {
+                failNext = false;
+                throw new IllegalStateException("database unavailable");
+            }
+            Instant through = state.get(scheduleId);
+            if (through == null) {
+                return FireResult.scheduleGone();
+            }
+            List<Instant> toFire = instants.stream().filter(i -> i.isAfter(through)).toList();
+            fired.addAll(toFire);
+            toFire.forEach(i -> firedSchedules.add(scheduleId));
+            Instant last = toFire.isEmpty() ? through : toFire.get(toFire.size() - 1);
+            state.put(scheduleId, last);
+            return new FireResult(false, toFire, last);
+        }
+    }
+}
