@@ -3,7 +3,9 @@ package io.polysync.dispatcher.ledger;
 import io.polysync.dispatcher.definition.ResolvedDefinition;
 import io.polysync.dispatcher.definition.TaskDefinitions;
 import io.polysync.model.event.TriggerRequested;
-import io.polysync.model.param.Parameters;
+import io.polysync.model.param.ParameterValidation;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.TaskSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns triggers into runs. Each accepted trigger yields exactly one run (DESIGN.md section 7, invariant 1): a
@@ -28,14 +31,16 @@ public class RunLedger {
     private final TaskDefinitions definitions;
     private final RunJournal journal;
     private final RunAdmission admission;
+    private final RunParameters parameters;
     private final Clock clock;
 
     public RunLedger(TaskRunRepository runs, TaskDefinitions definitions, RunJournal journal, RunAdmission admission,
-                     Clock clock) {
+                     ParameterValidation validation, Clock clock) {
         this.runs = runs;
         this.definitions = definitions;
         this.journal = journal;
         this.admission = admission;
+        this.parameters = new RunParameters(validation);
         this.clock = clock;
     }
 
@@ -56,15 +61,30 @@ public class RunLedger {
         }
         ResolvedDefinition definition = definitions.resolve(trigger.taskId(), trigger.definitionVersion());
         TaskSnapshot task = definition.task();
-        Map<String, Object> parameters = Parameters.effective(task.job().defaults(), task.parameters(),
-                trigger.mappedInputs(), trigger.overrides());
+        RunParameters.Resolved resolved = parameters.resolve(trigger, task, retriedParameters(trigger));
         Instant now = clock.instant();
-        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(), parameters, now));
+        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(), resolved.values(),
+                now));
         journal.transition(run, null, queuedReason(trigger), now);
         definition.note().ifPresent(note -> journal.note(run, note, now));
+        resolved.source().ifPresent(source -> journal.note(run, source, now));
+        if (!resolved.valid()) {
+            run.fail(null, resolved.error(), now);
+            journal.transition(run, RunState.QUEUED, resolved.error().message(), now);
+            log.info("run {} of task {} failed before admission: {}", run.runId(), run.taskName(),
+                    resolved.error().message());
+            return;
+        }
         admission.queued(run, task);
         log.debug("queued run {} of task {} ({} trigger {})", run.runId(), run.taskName(), trigger.triggerType(),
                 trigger.triggerId());
+    }
+
+    private Optional<Map<String, Object>> retriedParameters(TriggerRequested trigger) {
+        if (trigger.triggerType() != TriggerType.RETRY || trigger.retryOf() == null) {
+            return Optional.empty();
+        }
+        return runs.findById(trigger.retryOf()).map(TaskRun::parameters);
     }
 
     private static void validate(TriggerRequested trigger) {

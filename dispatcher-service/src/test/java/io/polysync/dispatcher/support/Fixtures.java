@@ -36,6 +36,7 @@ public final class Fixtures {
         private Map<String, Object> jobDefaults = Map.of();
         private Map<String, Object> parameters = Map.of();
         private Long timeoutSeconds = 30L;
+        private Map<String, Object> parameterSchema = Map.of("type", "object");
 
         public TaskBuilder version(long version) {
             this.version = version;
@@ -57,6 +58,11 @@ public final class Fixtures {
             return this;
         }
 
+        public TaskBuilder parameterSchema(Map<String, Object> schema) {
+            this.parameterSchema = schema;
+            return this;
+        }
+
         public TaskBuilder timeoutSeconds(Long seconds) {
             this.timeoutSeconds = seconds;
             return this;
@@ -66,7 +72,7 @@ public final class Fixtures {
             PlatformSnapshot platform = new PlatformSnapshot(UUID.nameUUIDFromBytes("local".getBytes()), "local",
                     "shell", Map.of("workingDirectory", "/tmp"));
             JobSnapshot job = new JobSnapshot(UUID.nameUUIDFromBytes(name.getBytes()), "job-" + name, "noop",
-                    Map.of("type", "object"), jobDefaults, List.of(), platform);
+                    parameterSchema, jobDefaults, List.of(), platform);
             return new TaskSnapshot(taskId, name, version, job, parameters, List.of(), List.of(), null, null,
                     priority, null, timeoutSeconds, null, List.of());
         }
@@ -75,15 +81,34 @@ public final class Fixtures {
     public static final class TriggerBuilder {
 
         private final TaskSnapshot task;
-        private final UUID triggerId;
+        private final String key;
+        private TriggerType type = TriggerType.MANUAL;
+        private int attempt = 1;
+        private UUID retryOf;
+        private Instant scheduledFor;
         private Map<String, Object> mappedInputs = Map.of();
         private Map<String, Object> overrides = Map.of();
         private long definitionVersion;
 
         TriggerBuilder(TaskSnapshot task, String key) {
             this.task = task;
-            this.triggerId = Ids.triggerId(task.taskId(), TriggerType.MANUAL, key);
+            this.key = key;
             this.definitionVersion = task.definitionVersion();
+        }
+
+        /** A SCHEDULE trigger firing at {@code instant}, as the scheduler makes them. */
+        public TriggerBuilder scheduledFor(Instant instant) {
+            this.type = TriggerType.SCHEDULE;
+            this.scheduledFor = instant;
+            return this;
+        }
+
+        /** A RETRY trigger of the failed {@code runId}, as the scheduler makes them: no inputs of its own. */
+        public TriggerBuilder retrying(UUID runId, int attempt) {
+            this.type = TriggerType.RETRY;
+            this.retryOf = runId;
+            this.attempt = attempt;
+            return this;
         }
 
         public TriggerBuilder mappedInputs(Map<String, Object> inputs) {
@@ -102,8 +127,10 @@ public final class Fixtures {
         }
 
         public TriggerRequested build() {
-            return new TriggerRequested(triggerId, Ids.runId(triggerId), task.taskId(), task.name(),
-                    TriggerType.MANUAL, mappedInputs, overrides, 1, null, definitionVersion, "alice", null,
+            UUID triggerId = Ids.triggerId(task.taskId(), type, retryOf != null ? retryOf.toString() : key);
+            String requestedBy = type == TriggerType.MANUAL ? "alice" : "scheduler";
+            return new TriggerRequested(triggerId, Ids.runId(triggerId), task.taskId(), task.name(), type,
+                    mappedInputs, overrides, attempt, retryOf, definitionVersion, requestedBy, scheduledFor,
                     Instant.now());
         }
     }

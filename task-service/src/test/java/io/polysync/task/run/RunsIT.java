@@ -111,6 +111,83 @@ class RunsIT extends IntegrationTest {
     }
 
     @Test
+    void runOnceWithParametersTheJobsSchemaRejectsAnswers400NamingEachAndWritesNothing() {
+        String task = unique("badparams");
+        createNoopTask(task, List.of());
+        Map<String, Integer> before = rowCounts();
+
+        Api.Response rejected = api.post("/api/v1/tasks/" + task + "/runs", json(Map.of("idempotencyKey", "bad",
+                "parameters", Map.of("sleepMillis", "slow", "fail", "yes", "failMessage", "fine"))));
+
+        assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
+        assertThat(rejected.contentType()).startsWith("application/problem+json");
+        assertThat(rejected.errorFields()).containsExactlyInAnyOrder("parameters.sleepMillis", "parameters.fail");
+        assertThat(rejected.body().path("detail").asString()).contains("parameters.sleepMillis");
+        assertThat(rowCounts()).isEqualTo(before);
+        assertThat(api.post("/api/v1/tasks/" + task + "/runs", json(Map.of("idempotencyKey", "bad",
+                "parameters", Map.of("sleepMillis", 1)))).status()).isEqualTo(202);
+    }
+
+    @Test
+    void runOnceOfAChildCarriesTheOutputsOfEachParentsLatestSuccessfulRunAsMappedInputs() {
+        String parent = unique("parent");
+        UUID parentId = createNoopTask(parent, List.of("day", "count", "missing"));
+        String never = unique("never");
+        createNoopTask(never, List.of("region"));
+        String job = api.get("/api/v1/tasks/" + parent).body().path("job").asString();
+        String child = unique("child");
+        Api.Response created = api.post("/api/v1/tasks", json(Map.of("name", child, "job", job,
+                "dependencies", List.of(
+                        Map.of("task", parent, "mappings", List.of(Map.of("output", "day", "input", "weekday"),
+                                Map.of("output", "missing", "input", "absent"))),
+                        Map.of("task", never, "mappings", List.of(Map.of("output", "region", "input", "region")))))));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        UUID childId = UUID.fromString(created.body().path("id").asString());
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UUID older = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+        publish(parentId,
+                finished(newer, parentId, parent, RunState.SUCCEEDED, Map.of("day", "tue", "count", 2), t0),
+                finished(older, parentId, parent, RunState.SUCCEEDED, Map.of("day", "mon", "count", 1),
+                        t0.minusSeconds(60)),
+                finished(failed, parentId, parent, RunState.FAILED, Map.of("day", "wed"), t0.plusSeconds(60)));
+        awaitProcessed(parentId, parent);
+
+        Api.Response accepted = api.post("/api/v1/tasks/" + child + "/runs",
+                json(Map.of("parameters", Map.of("sleepMillis", 1))));
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        String runId = accepted.body().path("runId").asString();
+        TriggerRequested trigger = Json.decode(TopicProbe.await(Topics.TRIGGERS, r -> childId.toString()
+                .equals(r.key()) && r.value().contains(runId)).value(), TriggerRequested.class);
+        assertThat(trigger.mappedInputs()).isEqualTo(Map.of("weekday", "tue"));
+        assertThat(trigger.overrides()).isEqualTo(Map.of("sleepMillis", 1));
+    }
+
+    @Test
+    void mappedParentOutputsAreValidatedLikeEveryOtherParameter() {
+        String parent = unique("bad-parent");
+        UUID parentId = createNoopTask(parent, List.of("duration"));
+        String job = api.get("/api/v1/tasks/" + parent).body().path("job").asString();
+        String child = unique("bad-child");
+        assertThat(api.post("/api/v1/tasks", json(Map.of("name", child, "job", job, "dependencies", List.of(
+                Map.of("task", parent, "mappings", List.of(Map.of("output", "duration", "input", "sleepMillis")))))))
+                .status()).isEqualTo(201);
+        publish(parentId, finished(UUID.randomUUID(), parentId, parent, RunState.SUCCEEDED,
+                Map.of("duration", "long"), Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+        awaitProcessed(parentId, parent);
+
+        Api.Response rejected = api.postEmpty("/api/v1/tasks/" + child + "/runs");
+        Api.Response overridden = api.post("/api/v1/tasks/" + child + "/runs",
+                json(Map.of("parameters", Map.of("sleepMillis", 3))));
+
+        assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
+        assertThat(rejected.errorFields()).containsExactly("parameters.sleepMillis");
+        assertThat(overridden.status()).as(overridden.text()).isEqualTo(202);
+    }
+
+    @Test
     void runEventsDriveTheReadModelToSucceededOnceEvenWhenDuplicated() {
         String task = unique("events");
         UUID taskId = createNoopTask(task, List.of());
@@ -290,6 +367,15 @@ class RunsIT extends IntegrationTest {
                                            Map<String, Object> outputs, RunError error, Instant at) {
         return new RunStateChanged(runId, taskId, task, TriggerType.MANUAL, 1, null, from, to, to + " because",
                 error, outputs, "worker-1", 1, "api", null, queuedAt, startedAt, finishedAt, at);
+    }
+
+    /** A run of {@code task} first seen finished, as the dispatcher would announce it. */
+    private static RunStateChanged finished(UUID runId, UUID taskId, String task, RunState state,
+                                            Map<String, Object> outputs, Instant finishedAt) {
+        RunError error = state == RunState.FAILED ? RunError.retryable(FailureReason.EXECUTION_FAILED, "no") : null;
+        return new RunStateChanged(runId, taskId, task, TriggerType.SCHEDULE, 1, null, RunState.RUNNING, state,
+                "done", error, outputs, "worker-1", 1, "scheduler", null, finishedAt.minusSeconds(2),
+                finishedAt.minusSeconds(1), finishedAt, finishedAt);
     }
 
     private List<String> history(String runId) {

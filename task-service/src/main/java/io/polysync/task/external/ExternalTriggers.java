@@ -1,0 +1,137 @@
+package io.polysync.task.external;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.polysync.model.Json;
+import io.polysync.model.event.ExternalTriggerRequested;
+import io.polysync.model.run.TriggerType;
+import io.polysync.task.run.RunRequest;
+import io.polysync.task.run.TriggerAcceptance;
+import io.polysync.task.run.TriggerRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Triggers from upstream systems ({@code { task, idempotencyKey, parameters }} on {@code polysync.external-triggers}),
+ * accepted exactly like Run Once (the same {@link TriggerAcceptance}) as EXTERNAL runs requested by "external".
+ *
+ * <p>The same idempotency key twice makes one run; the second is counted as a duplicate. A record without a key gets
+ * a fresh random one (DESIGN.md section 10 rule 1), so it is not deduplicated: should the record be delivered again
+ * (a crash between the commit and the offset commit), it makes a second run; upstream systems that need exactly one
+ * run send a key. Every record that can never be accepted is rejected with an {@link ExternalTriggerRejectedException}
+ * naming the reason. Each outcome is counted in {@code polysync.task.external.triggers{outcome, reason}}, every
+ * series registered at zero on start-up (rule 26).
+ */
+@Service
+public class ExternalTriggers {
+
+    public static final String REQUESTED_BY = "external";
+    static final String METRIC = "polysync.task.external.triggers";
+
+    /** Why a record was rejected; the lower-case name is the metric's reason tag. */
+    public enum Rejection {
+        /** Not JSON, not the expected shape, no value, or no task named. */
+        UNDECODABLE,
+        UNKNOWN_TASK,
+        /** A blank key, or longer than {@link TriggerAcceptance#MAX_IDEMPOTENCY_KEY_LENGTH}. */
+        INVALID_IDEMPOTENCY_KEY,
+        /** The effective parameters fail the job's schema, or a vault reference is malformed. */
+        INVALID_PARAMETERS;
+
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalTriggers.class);
+
+    private final TriggerAcceptance acceptance;
+    private final Counter accepted;
+    private final Counter duplicate;
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
+
+    public ExternalTriggers(TriggerAcceptance acceptance, MeterRegistry meters) {
+        this.acceptance = acceptance;
+        this.accepted = counter(meters, "accepted", "none");
+        this.duplicate = counter(meters, "duplicate", "none");
+        for (Rejection reason : Rejection.values()) {
+            rejected.put(reason, counter(meters, "rejected", reason.tag()));
+        }
+    }
+
+    /**
+     * Accepts one record's value (null for a record without one).
+     *
+     * @throws ExternalTriggerRejectedException when the record can never be accepted; nothing was written
+     */
+    public void receive(String value) {
+        ExternalTriggerRequested request = decode(value);
+        String key = request.idempotencyKey() != null ? request.idempotencyKey() : UUID.randomUUID().toString();
+        TriggerAcceptance.Acceptance result;
+        try {
+            result = acceptance.accept(new RunRequest(request.task(), TriggerType.EXTERNAL, key,
+                    request.parameters(), REQUESTED_BY));
+        } catch (TriggerRejectedException e) {
+            throw reject(request.task(), rejection(e.reason()), e.errors().stream()
+                    .map(error -> error.field() + " " + error.message())
+                    .collect(Collectors.joining("; ")), null);
+        }
+        if (result.duplicate()) {
+            duplicate.increment();
+            log.info("external trigger of task {} with key {} is a duplicate of run {}: ignored", request.task(),
+                    key, result.run().runId());
+        } else {
+            accepted.increment();
+            log.debug("external trigger of task {} accepted as run {}", request.task(), result.run().runId());
+        }
+    }
+
+    private ExternalTriggerRequested decode(String value) {
+        if (value == null || value.isBlank()) {
+            throw reject(null, Rejection.UNDECODABLE, "the record has no value", null);
+        }
+        ExternalTriggerRequested request;
+        try {
+            request = Json.decode(value, ExternalTriggerRequested.class);
+        } catch (JacksonException e) {
+            throw reject(null, Rejection.UNDECODABLE, "not a JSON object {task, idempotencyKey, parameters}: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (request == null || request.task() == null || request.task().isBlank()) {
+            throw reject(null, Rejection.UNDECODABLE, "the record names no task", null);
+        }
+        return request;
+    }
+
+    /** Counts the rejection. The detail travels with the dead letter only: record content stays out of the log. */
+    private ExternalTriggerRejectedException reject(String task, Rejection reason, String detail, Throwable cause) {
+        rejected.get(reason).increment();
+        log.warn("external trigger{} rejected ({}): sent to the dead-letter topic", task == null ? "" : " of task "
+                + task, reason.tag());
+        return new ExternalTriggerRejectedException(reason, detail, cause);
+    }
+
+    private static Rejection rejection(TriggerRejectedException.Reason reason) {
+        return switch (reason) {
+            case UNKNOWN_TASK -> Rejection.UNKNOWN_TASK;
+            case INVALID_IDEMPOTENCY_KEY -> Rejection.INVALID_IDEMPOTENCY_KEY;
+            case INVALID_PARAMETERS -> Rejection.INVALID_PARAMETERS;
+        };
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome, String reason) {
+        return Counter.builder(METRIC)
+                .description("Records on polysync.external-triggers by outcome, and why rejected ones were")
+                .tag("outcome", outcome)
+                .tag("reason", reason)
+                .register(meters);
+    }
+}

@@ -1,0 +1,162 @@
+package io.polysync.task.run;
+
+import io.polysync.model.Topics;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.id.Ids;
+import io.polysync.model.param.ParameterProblem;
+import io.polysync.model.param.ParameterValidation;
+import io.polysync.model.param.Parameters;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.OutputMapping;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.outbox.Outbox;
+import io.polysync.task.definition.Task;
+import io.polysync.task.definition.TaskRepository;
+import io.polysync.task.run.TriggerRejectedException.Reason;
+import io.polysync.task.validation.Errors;
+import io.polysync.task.validation.FieldError;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Accepts the triggers the task-service makes itself, Run Once (MANUAL) and upstream events (EXTERNAL), by one code
+ * path (DESIGN.md section 5 step 1, section 10 rules 1, 3 and 13).
+ *
+ * <p>Guarantees: a request is accepted only when its effective parameters (job defaults &lt; task literals &lt;
+ * mapped outputs of each parent's latest SUCCEEDED run &lt; overrides) satisfy the job's parameter schema; an
+ * accepted request's QUEUED read-model row and its {@link TriggerRequested} in the outbox commit together, so a
+ * returned runId is readable at once and always reaches the dispatcher; the run id derives from the idempotency key,
+ * so the same key twice answers the first run, publishes nothing new and is reported as a duplicate. A rejected
+ * request writes nothing.
+ */
+@Service
+public class TriggerAcceptance {
+
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+    /** The answer: the run, and whether an earlier request with the same key had already made it. */
+    public record Acceptance(RunAccepted run, boolean duplicate) {
+    }
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final RunHistoryRepository history;
+    private final Outbox outbox;
+    private final ParameterValidation validation;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public TriggerAcceptance(TaskRepository tasks, TaskRunRepository runs, RunHistoryRepository history,
+                             Outbox outbox, ParameterValidation validation, PlatformTransactionManager transactions,
+                             Clock clock) {
+        this.tasks = tasks;
+        this.runs = runs;
+        this.history = history;
+        this.outbox = outbox;
+        this.validation = validation;
+        this.tx = new TransactionTemplate(transactions);
+        this.clock = clock;
+    }
+
+    /** @throws TriggerRejectedException naming every problem; nothing was written */
+    public Acceptance accept(RunRequest request) {
+        try {
+            return tx.execute(status -> start(request));
+        } catch (DataIntegrityViolationException concurrentSameKey) {
+            // another request with the same key committed first: this attempt now finds its run
+            return tx.execute(status -> start(request));
+        }
+    }
+
+    private Acceptance start(RunRequest request) {
+        Task task = tasks.findByName(request.taskName()).orElseThrow(() -> new TriggerRejectedException(
+                Reason.UNKNOWN_TASK, List.of(new FieldError("name", "no task named '" + request.taskName() + "'"))));
+        checkRequest(request);
+
+        UUID triggerId = Ids.triggerId(task.id(), request.triggerType(), request.idempotencyKey());
+        UUID runId = Ids.runId(triggerId);
+        TaskRun existing = runs.findById(runId).orElse(null);
+        if (existing != null) {
+            return new Acceptance(new RunAccepted(existing.runId(), existing.state()), true);
+        }
+
+        TaskSnapshot snapshot = task.snapshot();
+        Map<String, Object> mappedInputs = mappedInputs(snapshot);
+        checkParameters(snapshot, Parameters.effective(snapshot.job().defaults(), snapshot.parameters(),
+                mappedInputs, request.overrides()));
+
+        Instant now = clock.instant();
+        TaskRun run = runs.saveAndFlush(TaskRun.queued(runId, task.id(), task.name(), request.triggerType(), 1,
+                task.definitionVersion(), request.requestedBy(), now));
+        history.save(RunHistoryEntry.transition(runId, RunState.QUEUED, now, queuedReason(request)));
+        outbox.append(Topics.TRIGGERS, task.id().toString(), new TriggerRequested(triggerId, runId, task.id(),
+                task.name(), request.triggerType(), mappedInputs, request.overrides(), 1, null,
+                task.definitionVersion(), request.requestedBy(), null, now));
+        return new Acceptance(new RunAccepted(runId, run.state()), false);
+    }
+
+    /** What can be judged without the definition: the key, and the form of vault references in the overrides. */
+    private static void checkRequest(RunRequest request) {
+        Errors errors = new Errors();
+        String key = request.idempotencyKey();
+        if (key == null || key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            errors.add("idempotencyKey", "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, not blank");
+        }
+        boolean badKey = !errors.isEmpty();
+        errors.checkVaultReferences("parameters", request.overrides());
+        if (!errors.isEmpty()) {
+            throw new TriggerRejectedException(badKey ? Reason.INVALID_IDEMPOTENCY_KEY : Reason.INVALID_PARAMETERS,
+                    errors.list());
+        }
+    }
+
+    private void checkParameters(TaskSnapshot task, Map<String, Object> effective) {
+        List<ParameterProblem> problems = validation.validate(task.job().parameterSchema(), effective);
+        if (!problems.isEmpty()) {
+            throw new TriggerRejectedException(Reason.INVALID_PARAMETERS, problems.stream()
+                    .map(p -> new FieldError(p.field().isEmpty() ? "parameters" : "parameters." + p.field(),
+                            p.message()))
+                    .toList());
+        }
+    }
+
+    /**
+     * Each dependency's mappings applied to its parent's latest SUCCEEDED run in the read model; an output that
+     * run did not report, or a parent that never succeeded, contributes nothing.
+     */
+    private Map<String, Object> mappedInputs(TaskSnapshot task) {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (DependencySnapshot dependency : task.dependencies()) {
+            if (dependency.mappings().isEmpty()) {
+                continue;
+            }
+            runs.findFirstByTaskIdAndStateAndFinishedAtNotNullOrderByFinishedAtDesc(dependency.taskId(),
+                    RunState.SUCCEEDED).ifPresent(parentRun -> {
+                        Map<String, Object> outputs = parentRun.outputs();
+                        for (OutputMapping mapping : dependency.mappings()) {
+                            if (outputs.containsKey(mapping.output())) {
+                                inputs.put(mapping.input(), outputs.get(mapping.output()));
+                            }
+                        }
+                    });
+        }
+        return inputs;
+    }
+
+    private static String queuedReason(RunRequest request) {
+        return request.triggerType() == TriggerType.MANUAL
+                ? "Run Once requested by " + request.requestedBy()
+                : request.triggerType() + " trigger from " + request.requestedBy();
+    }
+}

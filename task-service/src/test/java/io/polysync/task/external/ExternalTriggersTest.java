@@ -1,0 +1,94 @@
+package io.polysync.task.external;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
+import io.polysync.task.run.RunAccepted;
+import io.polysync.task.run.RunRequest;
+import io.polysync.task.run.TriggerAcceptance;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+class ExternalTriggersTest {
+
+    private final TriggerAcceptance acceptance = mock(TriggerAcceptance.class);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ExternalTriggers triggers = new ExternalTriggers(acceptance, meters);
+
+    @Test
+    void registersEverySeriesAtZero() {
+        assertThat(meters.find(ExternalTriggers.METRIC).counters()).hasSize(6)
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+
+    @Test
+    void acceptsAnExternalRunRequestedByExternalWithTheCallersKey() {
+        when(acceptance.accept(any())).thenReturn(accepted(false));
+
+        triggers.receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\",\"parameters\":{\"n\":1},\"extra\":true}");
+
+        ArgumentCaptor<RunRequest> request = ArgumentCaptor.forClass(RunRequest.class);
+        verify(acceptance).accept(request.capture());
+        assertThat(request.getValue()).isEqualTo(new RunRequest("etl", TriggerType.EXTERNAL, "k-1", Map.of("n", 1),
+                "external"));
+        assertThat(count("accepted", "none")).isEqualTo(1);
+    }
+
+    @Test
+    void countsADuplicateWithoutRejectingIt() {
+        when(acceptance.accept(any())).thenReturn(accepted(true));
+
+        triggers.receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\"}");
+
+        assertThat(count("duplicate", "none")).isEqualTo(1);
+        assertThat(count("accepted", "none")).isZero();
+    }
+
+    @Test
+    void aRecordWithoutAKeyGetsAFreshKeyEachTime() {
+        when(acceptance.accept(any())).thenReturn(accepted(false));
+
+        triggers.receive("{\"task\":\"etl\"}");
+        triggers.receive("{\"task\":\"etl\"}");
+
+        ArgumentCaptor<RunRequest> requests = ArgumentCaptor.forClass(RunRequest.class);
+        verify(acceptance, times(2)).accept(requests.capture());
+        List<String> keys = requests.getAllValues().stream().map(RunRequest::idempotencyKey).toList();
+        assertThat(keys).doesNotContainNull().doesNotHaveDuplicates();
+        keys.forEach(UUID::fromString);
+    }
+
+    @Test
+    void undecodableRecordsAreRejectedAndCountedWithoutReachingAcceptance() {
+        for (String value : new String[] {null, "", "not json", "[1,2]", "{\"task\":7,\"parameters\":\"x\"}",
+                "{\"idempotencyKey\":\"k\"}", "{\"task\":\" \"}"}) {
+            assertThatThrownBy(() -> triggers.receive(value)).as(String.valueOf(value))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(ExternalTriggerRejectedException.class)
+                    .hasMessageStartingWith("undecodable: ");
+        }
+        verify(acceptance, never()).accept(any());
+        assertThat(count("rejected", "undecodable")).isEqualTo(7);
+    }
+
+    private double count(String outcome, String reason) {
+        return meters.get(ExternalTriggers.METRIC).tag("outcome", outcome).tag("reason", reason).counter().count();
+    }
+
+    private static TriggerAcceptance.Acceptance accepted(boolean duplicate) {
+        return new TriggerAcceptance.Acceptance(new RunAccepted(UUID.randomUUID(), RunState.QUEUED), duplicate);
+    }
+}
