@@ -26,10 +26,11 @@ class FourServicesEndToEndIT {
 
     private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private static PolysyncClient api;
+    private static String brokers;
 
     @BeforeAll
     static void startServices() {
-        String brokers = System.getProperty("spring.embedded.kafka.brokers");
+        brokers = System.getProperty("spring.embedded.kafka.brokers");
         assertThat(brokers).as("the JVM-wide embedded broker").isNotBlank();
         TestDatabase.Connection db = TestDatabase.get();
 
@@ -66,6 +67,26 @@ class FourServicesEndToEndIT {
         RunOnceScenario scenario = new RunOnceScenario(api);
         scenario.succeedingShellRun();
         scenario.rejectsBadInput();
+    }
+
+    @Test
+    void aCronScheduleFiresEverySecondWithoutEarlyFires() {
+        new TriggerScenario(api, brokers).cronFiresEverySecondAndNeverEarly();
+    }
+
+    @Test
+    void chainsAndDiamondsTriggerOnceWithMappedOutputs() {
+        new TriggerScenario(api, brokers).dependenciesTriggerOnceWithMappedOutputs();
+    }
+
+    @Test
+    void failedRunsAreRetriedAfterTheirBackoff() {
+        new TriggerScenario(api, brokers).failuresAreRetriedWithBackoff();
+    }
+
+    @Test
+    void externalTriggerEventsMakeOneRunPerIdempotencyKey() {
+        new TriggerScenario(api, brokers).externalTriggersMakeOneRunPerKey();
     }
 
     private static ConfigurableApplicationContext start(Class<?> app, String configName, String schemaPrefix,

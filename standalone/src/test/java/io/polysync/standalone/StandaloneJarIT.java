@@ -26,6 +26,7 @@ class StandaloneJarIT {
 
     private Process process;
     private Path log;
+    private int kafkaPort;
 
     @AfterEach
     void stop() throws Exception {
@@ -35,6 +36,7 @@ class StandaloneJarIT {
     @Test
     void runOnceWorksOnTheStandaloneJarAndItsDataSurvivesARestart() throws Exception {
         int port = freePort();
+        kafkaPort = freePort();
         PolysyncClient api = new PolysyncClient("http://localhost:" + port);
         start(port);
 
@@ -53,6 +55,20 @@ class StandaloneJarIT {
         new RunOnceScenario(api).succeedingShellRun();
     }
 
+    @Test
+    void everyTriggerPathWorksOnTheStandaloneJar() throws Exception {
+        int port = freePort();
+        kafkaPort = freePort();
+        PolysyncClient api = new PolysyncClient("http://localhost:" + port);
+        start(port);
+
+        TriggerScenario scenario = new TriggerScenario(api, "127.0.0.1:" + kafkaPort);
+        scenario.dependenciesTriggerOnceWithMappedOutputs();
+        scenario.failuresAreRetriedWithBackoff();
+        scenario.externalTriggersMakeOneRunPerKey();
+        scenario.cronFiresEverySecondAndNeverEarly();
+    }
+
     private void start(int port) throws IOException {
         String jar = System.getProperty("polysync.standalone.jar");
         assertThat(jar).as("path of the packaged jar (set by the failsafe configuration)").isNotBlank();
@@ -61,7 +77,7 @@ class StandaloneJarIT {
         process = new ProcessBuilder(List.of(java, "-Xmx768m", "-jar", jar,
                 "--server.port=" + port,
                 "--polysync.data-dir=" + dataDir,
-                "--polysync.standalone.kafka-port=" + freePort()))
+                "--polysync.standalone.kafka-port=" + kafkaPort))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
