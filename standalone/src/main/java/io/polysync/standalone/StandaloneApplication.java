@@ -53,6 +53,7 @@ public final class StandaloneApplication {
         StandaloneProperties properties = parent.getBean(StandaloneProperties.class);
         EmbeddedKafka kafka = parent.getBean(EmbeddedKafka.class);
         Map<String, String> userArgs = parseArgs(args);
+        LocalSecrets secrets = LocalSecrets.resolve(parent.getEnvironment(), properties.dataDir());
 
         List<Class<?>> order = List.of(DispatcherApplication.class, SchedulerApplication.class,
                 WorkerApplication.class, TaskServiceApplication.class);
@@ -68,6 +69,11 @@ public final class StandaloneApplication {
             String schema = SCHEMAS.get(service);
             if (schema != null) {
                 serviceArgs.putAll(database(properties, schema));
+            }
+            if (service == TaskServiceApplication.class) {
+                serviceArgs.putAll(secrets.taskService());
+            } else if (service == WorkerApplication.class) {
+                serviceArgs.putAll(secrets.worker());
             }
             serviceArgs.putAll(userArgs);
             boolean web = service == TaskServiceApplication.class;

@@ -53,6 +53,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 List.of(new FieldError(e.field(), e.getMessage())));
     }
 
+    /** A delete (or an incompatible change) of something others refer to; {@code referrers} lists them by kind. */
+    @ExceptionHandler(InUseException.class)
+    ResponseEntity<Object> inUse(InUseException e) {
+        ResponseEntity<Object> response = problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(),
+                List.of(new FieldError("name", e.getMessage())));
+        ((ProblemDetail) response.getBody()).setProperty("referrers", e.referrers());
+        return response;
+    }
+
     /** Two requests raced for the same unique name; the loser's transaction rolled back. */
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(DataIntegrityViolationException e) {

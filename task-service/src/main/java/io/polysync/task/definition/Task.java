@@ -26,6 +26,7 @@ import jakarta.persistence.Version;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -109,11 +110,54 @@ public class Task {
         task.job = job;
         task.definitionVersion = 1;
         task.createdAt = now;
-        task.apply(valid, parents, now);
+        task.updatedAt = now;
+        task.apply(valid, parents);
         return task;
     }
 
-    private void apply(TaskValidator.ValidTask valid, Map<String, Task> parents, Instant now) {
+    /**
+     * Replaces the definition (the job never changes). Answers whether anything changed; only then is it a new
+     * definition version. Schedules and dependencies that stay keep their ids: the scheduler derives trigger ids
+     * from schedule ids.
+     */
+    boolean replace(TaskValidator.ValidTask valid, Map<String, Task> parents, Instant now) {
+        TaskSnapshot before = snapshot();
+        apply(valid, parents);
+        if (snapshot().equals(before)) {
+            return false;
+        }
+        nextVersion(now);
+        return true;
+    }
+
+    /** Drops the dependency on {@code parent} as a new definition version; answers whether there was one. */
+    boolean removeDependencyOn(Task parent, Instant now) {
+        if (!dependencies.removeIf(d -> d.parent().id().equals(parent.id()))) {
+            return false;
+        }
+        for (int i = 0; i < dependencies.size(); i++) {
+            dependencies.get(i).update(i, dependencies.get(i).mappings());
+        }
+        nextVersion(now);
+        return true;
+    }
+
+    /** A new definition version with the same fields: its Job or Platform changed, and the snapshot embeds them. */
+    void republish(Instant now) {
+        nextVersion(now);
+    }
+
+    private void nextVersion(Instant now) {
+        definitionVersion++;
+        updatedAt = now;
+    }
+
+    /** The names of the upstream tasks. */
+    public List<String> parentNames() {
+        return dependencies.stream().map(d -> d.parent().name()).toList();
+    }
+
+    private void apply(TaskValidator.ValidTask valid, Map<String, Task> parents) {
         parameters = valid.parameters();
         priority = valid.priority();
         misfirePolicy = valid.misfirePolicy();
@@ -121,20 +165,44 @@ public class Task {
         retry = RetrySettings.of(valid.retry());
         executionTimeoutSeconds = valid.executionTimeoutSeconds();
         maxConcurrentRuns = valid.maxConcurrentRuns();
-        schedules.clear();
+        List<TaskSchedule> unused = new ArrayList<>(schedules);
+        List<TaskSchedule> newSchedules = new ArrayList<>();
         for (int i = 0; i < valid.schedules().size(); i++) {
             TaskValidator.ValidSchedule s = valid.schedules().get(i);
-            schedules.add(new TaskSchedule(UUID.randomUUID(), this, i, s.cron(), s.timeZone()));
+            TaskSchedule same = unused.stream().filter(old -> old.cron().equals(s.cron())
+                    && old.timeZone().equals(s.timeZone())).findFirst().orElse(null);
+            if (same != null) {
+                unused.remove(same);
+                same.moveTo(i);
+                newSchedules.add(same);
+            } else {
+                newSchedules.add(new TaskSchedule(UUID.randomUUID(), this, i, s.cron(), s.timeZone()));
+            }
         }
-        dependencies.clear();
+        schedules.clear();
+        schedules.addAll(newSchedules);
+        // One row per (task, parent) is a unique constraint: a dependency that stays is updated, not re-inserted.
+        Map<UUID, TaskDependency> existing = new HashMap<>();
+        dependencies.forEach(d -> existing.put(d.parent().id(), d));
+        List<TaskDependency> newDependencies = new ArrayList<>();
         for (int i = 0; i < valid.dependencies().size(); i++) {
             TaskValidator.ValidDependency d = valid.dependencies().get(i);
+            Task parent = parents.get(d.task());
             List<OutputMapping> mappings = d.mappings();
-            dependencies.add(new TaskDependency(UUID.randomUUID(), this, parents.get(d.task()), i, mappings));
+            TaskDependency same = existing.remove(parent.id());
+            if (same != null) {
+                same.update(i, mappings);
+                newDependencies.add(same);
+            } else {
+                newDependencies.add(new TaskDependency(UUID.randomUUID(), this, parent, i, mappings));
+            }
         }
-        contentionProfiles.clear();
-        contentionProfiles.addAll(valid.contentionProfiles());
-        updatedAt = now;
+        dependencies.clear();
+        dependencies.addAll(newDependencies);
+        if (!contentionProfiles.equals(valid.contentionProfiles())) {
+            contentionProfiles.clear();
+            contentionProfiles.addAll(valid.contentionProfiles());
+        }
     }
 
     /** The task at its current definition version, with its Job and Platform embedded. */

@@ -49,6 +49,25 @@ public class TaskDependency {
         this.mappings = List.copyOf(mappings);
     }
 
+    Task task() {
+        return task;
+    }
+
+    Task parent() {
+        return parent;
+    }
+
+    List<OutputMapping> mappings() {
+        return mappings;
+    }
+
+    void update(int ordinal, List<OutputMapping> mappings) {
+        this.ordinal = ordinal;
+        if (!this.mappings.equals(mappings)) {
+            this.mappings = List.copyOf(mappings);
+        }
+    }
+
     DependencySnapshot snapshot() {
         return new DependencySnapshot(parent.id(), parent.name(), mappings);
     }

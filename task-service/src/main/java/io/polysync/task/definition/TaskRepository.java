@@ -4,6 +4,7 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.EntityGraph;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
 
 import java.util.Collection;
 import java.util.List;
@@ -22,4 +23,14 @@ public interface TaskRepository extends JpaRepository<Task, UUID> {
 
     @EntityGraph(attributePaths = {"job", "job.platform"})
     Page<Task> findByNameContaining(String name, Pageable pageable);
+
+    /** The tasks that depend on {@code parent}. */
+    @Query("SELECT DISTINCT d.task FROM TaskDependency d WHERE d.parent = ?1")
+    List<Task> findDependents(Task parent);
+
+    @EntityGraph(attributePaths = {"job", "job.platform"})
+    List<Task> findByJobId(UUID jobId);
+
+    @EntityGraph(attributePaths = {"job", "job.platform"})
+    List<Task> findByJobPlatformId(UUID platformId);
 }

@@ -43,6 +43,18 @@ public class TaskSchedule {
         this.timeZone = timeZone;
     }
 
+    String cron() {
+        return cron;
+    }
+
+    String timeZone() {
+        return timeZone;
+    }
+
+    void moveTo(int ordinal) {
+        this.ordinal = ordinal;
+    }
+
     ScheduleSnapshot snapshot() {
         return new ScheduleSnapshot(id, cron, timeZone);
     }

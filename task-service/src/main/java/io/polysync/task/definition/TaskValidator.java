@@ -6,6 +6,7 @@ import io.polysync.model.task.OutputMapping;
 import io.polysync.model.task.RetryPolicy;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.task.validation.Errors;
+import io.polysync.task.vault.VaultReferences;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Checks a task request completely, including the job and upstream tasks it names, before anything is written.
@@ -31,11 +33,17 @@ public final class TaskValidator {
     static final long DEFAULT_RETRY_DELAY_SECONDS = 10;
 
     /** What validation needs to know of a job. */
-    public record JobRef(String name, List<String> outputs) {
+    public record JobRef(String name, List<String> outputs, Map<String, Object> parameterSchema,
+                         Map<String, Object> defaults) {
     }
 
-    /** What validation needs to know of an existing task that may become a parent. */
-    public record TaskRef(String name, List<String> outputs) {
+    /**
+     * What validation needs to know of an existing task that may become a parent.
+     *
+     * @param outputs its job's declared outputs
+     * @param parents the names of its own upstream tasks, to find cycles
+     */
+    public record TaskRef(String name, List<String> outputs, List<String> parents) {
     }
 
     public record ValidSchedule(String cron, String timeZone) {
@@ -55,17 +63,26 @@ public final class TaskValidator {
     private TaskValidator() {
     }
 
-    /** @throws io.polysync.task.validation.InvalidRequestException naming every bad field */
+    /**
+     * @param profiles whether a contention profile of that name exists
+     * @param vaults   checks that every vault reference in the parameters names an existing vault
+     * @throws io.polysync.task.validation.InvalidRequestException naming every bad field
+     */
     public static ValidTask validate(TaskRequest request, Function<String, Optional<JobRef>> jobs,
-                                     Function<String, Optional<TaskRef>> tasks) {
+                                     Function<String, Optional<TaskRef>> tasks, Predicate<String> profiles,
+                                     VaultReferences vaults) {
         Errors errors = new Errors();
         errors.requireName("name", request.name());
-        if (errors.requireName("job", request.job()) && jobs.apply(request.job()).isEmpty()) {
-            errors.add("job", "no job named '" + request.job() + "'");
+        JobRef job = null;
+        if (errors.requireName("job", request.job())) {
+            job = jobs.apply(request.job()).orElse(null);
+            if (job == null) {
+                errors.add("job", "no job named '" + request.job() + "'");
+            }
         }
 
         Map<String, Object> parameters = request.parameters() == null ? Map.of() : request.parameters();
-        errors.checkVaultReferences("parameters", parameters);
+        vaults.check(parameters, "parameters", errors);
 
         int priority = request.priority() == null ? TaskSnapshot.DEFAULT_PRIORITY : request.priority();
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -84,16 +101,23 @@ public final class TaskValidator {
         }
 
         List<ValidSchedule> schedules = schedules(request.schedules(), errors);
-        List<ValidDependency> dependencies = dependencies(request.name(), request.dependencies(), tasks, errors);
-        List<String> profiles = contentionProfiles(request.contentionProfiles(), errors);
+        List<ValidDependency> dependencies = dependencies(request.name(), request.dependencies(), job, tasks,
+                errors);
+        List<String> contentionProfiles = contentionProfiles(request.contentionProfiles(), profiles, errors);
+        if (job != null) {
+            Set<String> mappedInputs = new HashSet<>();
+            dependencies.forEach(d -> d.mappings().forEach(m -> mappedInputs.add(m.input())));
+            TaskParameters.problems(job.name(), job.parameterSchema(), job.defaults(), parameters, mappedInputs)
+                    .forEach(e -> errors.add(e.field(), e.message()));
+        }
 
         errors.throwIfAny();
         return new ValidTask(request.name(), request.job(), parameters, dependencies, schedules, misfire,
                 catchUpLimit, priority, retry, request.executionTimeoutSeconds(), request.maxConcurrentRuns(),
-                profiles);
+                contentionProfiles);
     }
 
-    private static RetryPolicy retry(TaskRequest.Retry retry, Errors errors) {
+    static RetryPolicy retry(TaskRequest.Retry retry, Errors errors) {
         if (retry == null) {
             return RetryPolicy.NONE;
         }
@@ -122,7 +146,7 @@ public final class TaskValidator {
         }
     }
 
-    private static List<ValidSchedule> schedules(List<TaskRequest.Schedule> schedules, Errors errors) {
+    static List<ValidSchedule> schedules(List<TaskRequest.Schedule> schedules, Errors errors) {
         if (schedules == null) {
             return List.of();
         }
@@ -151,7 +175,9 @@ public final class TaskValidator {
     }
 
     private static List<ValidDependency> dependencies(String self, List<TaskRequest.Dependency> dependencies,
-                                                      Function<String, Optional<TaskRef>> tasks, Errors errors) {
+                                                      JobRef job, Function<String, Optional<TaskRef>> tasks,
+                                                      Errors errors) {
+        Set<String> accepted = job == null ? null : TaskParameters.accepted(job.parameterSchema());
         if (dependencies == null) {
             return List.of();
         }
@@ -175,6 +201,11 @@ public final class TaskValidator {
                     parent = tasks.apply(d.task()).orElse(null);
                     if (parent == null) {
                         errors.add(field + ".task", "no task named '" + d.task() + "'");
+                    } else if (self != null) {
+                        DependencyCycles.closedBy(self, d.task(), name -> tasks.apply(name)
+                                        .map(TaskRef::parents).orElse(List.of()))
+                                .ifPresent(cycle -> errors.add(field + ".task", "would close the cycle "
+                                        + DependencyCycles.describe(cycle)));
                     }
                 }
             }
@@ -192,8 +223,13 @@ public final class TaskValidator {
                     errors.add(mf + ".output", "task '" + parent.name() + "' declares no output '" + m.output()
                             + "'; its outputs are " + parent.outputs());
                 }
-                if (errors.requireIdentifier(mf + ".input", m.input()) && !inputs.add(m.input())) {
-                    errors.add(mf + ".input", "is already mapped from another output");
+                if (errors.requireIdentifier(mf + ".input", m.input())) {
+                    if (!inputs.add(m.input())) {
+                        errors.add(mf + ".input", "is already mapped from another output");
+                    } else if (accepted != null && !accepted.contains(m.input())) {
+                        errors.add(mf + ".input", "job '" + job.name() + "' accepts no parameter '" + m.input()
+                                + "'; its parameters are " + accepted);
+                    }
                 }
                 mappings.add(new OutputMapping(m.output(), m.input()));
             }
@@ -202,15 +238,20 @@ public final class TaskValidator {
         return valid;
     }
 
-    private static List<String> contentionProfiles(List<String> profiles, Errors errors) {
+    private static List<String> contentionProfiles(List<String> profiles, Predicate<String> exists,
+                                                   Errors errors) {
         if (profiles == null) {
             return List.of();
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < profiles.size(); i++) {
             String field = "contentionProfiles[" + i + "]";
-            if (errors.requireName(field, profiles.get(i)) && !seen.add(profiles.get(i))) {
-                errors.add(field, "is listed twice");
+            if (errors.requireName(field, profiles.get(i))) {
+                if (!seen.add(profiles.get(i))) {
+                    errors.add(field, "is listed twice");
+                } else if (!exists.test(profiles.get(i))) {
+                    errors.add(field, "no contention profile named '" + profiles.get(i) + "'");
+                }
             }
         }
         return new ArrayList<>(profiles);

@@ -75,6 +75,23 @@ public class Job {
         this.updatedAt = now;
     }
 
+    /** Replaces the definition (the name never changes); answers whether anything changed. */
+    boolean replace(Platform platform, String jobType, Map<String, Object> parameterSchema,
+                    Map<String, Object> defaults, List<String> outputs, Instant now) {
+        boolean changed = !this.platform.id().equals(platform.id()) || !this.jobType.equals(jobType)
+                || !this.parameterSchema.equals(parameterSchema) || !this.defaults.equals(defaults)
+                || !this.outputs.equals(outputs);
+        if (changed) {
+            this.platform = platform;
+            this.jobType = jobType;
+            this.parameterSchema = parameterSchema;
+            this.defaults = defaults;
+            this.outputs = List.copyOf(outputs);
+            this.updatedAt = now;
+        }
+        return changed;
+    }
+
     public JobSnapshot snapshot() {
         return new JobSnapshot(id, name, jobType, parameterSchema, defaults, outputs, platform.snapshot());
     }

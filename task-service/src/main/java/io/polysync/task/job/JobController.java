@@ -6,9 +6,11 @@ import io.polysync.task.validation.Errors;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,6 +39,17 @@ public class JobController {
     @GetMapping("/{name}")
     JobView get(@PathVariable String name) {
         return service.get(name);
+    }
+
+    @PutMapping("/{name}")
+    JobView replace(@PathVariable String name, @RequestBody JobRequest request) {
+        return service.replace(name, request);
+    }
+
+    @DeleteMapping("/{name}")
+    ResponseEntity<Void> delete(@PathVariable String name) {
+        service.delete(name);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping

@@ -2,6 +2,8 @@ package io.polysync.task.job;
 
 import io.polysync.model.jobtype.JobType;
 import io.polysync.model.jobtype.JobTypeCatalog;
+import io.polysync.model.param.ParameterProblem;
+import io.polysync.model.param.ParameterValidation;
 import io.polysync.task.validation.Errors;
 
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /** Checks a job request completely, including the platform it names, before anything is written. */
@@ -24,9 +27,15 @@ public final class JobValidator {
     }
 
     private final JobTypeCatalog catalog;
+    private final ParameterValidation parameters;
 
     public JobValidator(JobTypeCatalog catalog) {
+        this(catalog, new ParameterValidation());
+    }
+
+    public JobValidator(JobTypeCatalog catalog, ParameterValidation parameters) {
         this.catalog = catalog;
+        this.parameters = parameters;
     }
 
     /** @throws io.polysync.task.validation.InvalidRequestException naming every bad field */
@@ -58,15 +67,17 @@ public final class JobValidator {
         }
 
         Map<String, Object> schema = request.parameterSchema();
-        if (schema != null) {
-            Object schemaType = schema.get("type");
-            if (schemaType != null && !"object".equals(schemaType)) {
-                errors.add("parameterSchema.type", "must be \"object\": parameters are a JSON object");
-            }
+        if (schema != null && type != null) {
+            SchemaNarrowing.check(type.name(), type.parameterSchema(), schema, errors);
+        } else if (schema != null && schema.get("type") != null && !"object".equals(schema.get("type"))) {
+            errors.add("parameterSchema.type", "must be \"object\": parameters are a JSON object");
         }
 
         Map<String, Object> defaults = request.defaults() == null ? Map.of() : request.defaults();
         errors.checkVaultReferences("defaults", defaults);
+        if (type != null && errors.isEmpty()) {
+            checkDefaults(schema != null ? schema : type.parameterSchema(), defaults, errors);
+        }
 
         List<String> outputs = request.outputs();
         if (outputs != null) {
@@ -83,5 +94,25 @@ public final class JobValidator {
         return new ValidJob(request.name(), request.platform(), type.name(),
                 schema != null ? schema : type.parameterSchema(), defaults,
                 outputs != null ? outputs : type.outputs());
+    }
+
+    /**
+     * Defaults must be parameters the schema declares, each of the right type. A required parameter may be left to
+     * the tasks, so only problems of values that are present count.
+     */
+    private void checkDefaults(Map<String, Object> schema, Map<String, Object> defaults, Errors errors) {
+        Map<?, ?> properties = schema.get("properties") instanceof Map<?, ?> m ? m : Map.of();
+        for (String name : defaults.keySet()) {
+            if (!properties.containsKey(name)) {
+                errors.add("defaults." + name, "is not a parameter of the schema; its parameters are "
+                        + new TreeSet<>(properties.keySet().stream().map(String::valueOf).toList()));
+            }
+        }
+        for (ParameterProblem problem : parameters.validate(schema, defaults)) {
+            String top = problem.field().split("[.\\[]", 2)[0];
+            if (defaults.containsKey(top) && properties.containsKey(top)) {
+                errors.add("defaults." + problem.field(), problem.message());
+            }
+        }
     }
 }

@@ -53,6 +53,17 @@ public class Platform {
         this.updatedAt = now;
     }
 
+    /** Replaces the definition (the name never changes); answers whether anything changed. */
+    public boolean replace(String type, Map<String, Object> config, Instant now) {
+        boolean changed = !this.type.equals(type) || !this.config.equals(config);
+        if (changed) {
+            this.type = type;
+            this.config = Map.copyOf(config);
+            this.updatedAt = now;
+        }
+        return changed;
+    }
+
     public PlatformSnapshot snapshot() {
         return new PlatformSnapshot(id, name, type, config);
     }

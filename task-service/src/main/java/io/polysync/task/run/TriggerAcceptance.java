@@ -17,6 +17,7 @@ import io.polysync.task.definition.TaskRepository;
 import io.polysync.task.run.TriggerRejectedException.Reason;
 import io.polysync.task.validation.Errors;
 import io.polysync.task.validation.FieldError;
+import io.polysync.task.vault.VaultReferences;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -54,17 +55,19 @@ public class TriggerAcceptance {
     private final RunHistoryRepository history;
     private final Outbox outbox;
     private final ParameterValidation validation;
+    private final VaultReferences vaults;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public TriggerAcceptance(TaskRepository tasks, TaskRunRepository runs, RunHistoryRepository history,
-                             Outbox outbox, ParameterValidation validation, PlatformTransactionManager transactions,
-                             Clock clock) {
+                             Outbox outbox, ParameterValidation validation, VaultReferences vaults,
+                             PlatformTransactionManager transactions, Clock clock) {
         this.tasks = tasks;
         this.runs = runs;
         this.history = history;
         this.outbox = outbox;
         this.validation = validation;
+        this.vaults = vaults;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -106,15 +109,15 @@ public class TriggerAcceptance {
         return new Acceptance(new RunAccepted(runId, run.state()), false);
     }
 
-    /** What can be judged without the definition: the key, and the form of vault references in the overrides. */
-    private static void checkRequest(RunRequest request) {
+    /** What can be judged without the definition: the key, and the vault references in the overrides. */
+    private void checkRequest(RunRequest request) {
         Errors errors = new Errors();
         String key = request.idempotencyKey();
         if (key == null || key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
             errors.add("idempotencyKey", "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, not blank");
         }
         boolean badKey = !errors.isEmpty();
-        errors.checkVaultReferences("parameters", request.overrides());
+        vaults.check(request.overrides(), "parameters", errors);
         if (!errors.isEmpty()) {
             throw new TriggerRejectedException(badKey ? Reason.INVALID_IDEMPOTENCY_KEY : Reason.INVALID_PARAMETERS,
                     errors.list());

@@ -31,7 +31,8 @@ class BadInputIT extends IntegrationTest {
     @BeforeAll
     void fixtures() {
         api = new Api(port());
-        assertThat(api.post("/api/v1/platforms", json(Map.of("name", HTTP, "type", "http"))).status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/platforms", json(Map.of("name", HTTP, "type", "http",
+                "config", Map.of("baseUrl", "http://127.0.0.1:9")))).status()).isEqualTo(201);
         assertThat(api.post("/api/v1/platforms", json(Map.of("name", SHELL, "type", "shell"))).status())
                 .isEqualTo(201);
         assertThat(api.post("/api/v1/jobs", json(Map.of("name", JOB, "platform", SHELL, "jobType", "noop")))
@@ -59,8 +60,8 @@ class BadInputIT extends IntegrationTest {
                 arguments("number as platform name", platforms, "{\"name\":5,\"type\":\"http\"}", 400, "name"),
                 arguments("field given twice", platforms,
                         "{\"name\":\"" + NEW + "\",\"type\":\"http\",\"name\":\"other\"}", 400, "name"),
-                arguments("duplicate platform", platforms, "{\"name\":\"" + HTTP + "\",\"type\":\"http\"}", 409,
-                        "name"),
+                arguments("duplicate platform", platforms, "{\"name\":\"" + HTTP + "\",\"type\":\"http\","
+                        + "\"config\":{\"baseUrl\":\"http://127.0.0.1:9\"}}", 409, "name"),
                 arguments("job of unknown type", jobs,
                         "{\"name\":\"" + NEW + "\",\"platform\":\"" + HTTP + "\",\"jobType\":\"sql.quer\"}", 400,
                         "jobType"),

@@ -45,13 +45,20 @@ class DefinitionsIT extends IntegrationTest {
         assertThat(Json.mapper().convertValue(j.body().path("parameterSchema"), Map.class))
                 .isEqualTo(JobTypeCatalog.builtIn().find("http.request").orElseThrow().parameterSchema());
 
+        String vault = unique("main");
+        assertThat(api.post("/api/v1/vaults", json(Map.of("name", vault, "kind", "env",
+                "config", Map.of("prefix", "BILLING_")))).status()).isEqualTo(201);
+        String profile = unique("warehouse");
+        assertThat(api.post("/api/v1/contention-profiles", json(Map.of("name", profile, "maxConcurrent", 2)))
+                .status()).isEqualTo(201);
         Map<String, Object> body = Map.of("name", task, "job", job,
-                "parameters", Map.of("path", "/refresh", "token", "vault://main/billing-token"),
+                "parameters", Map.of("path", "/refresh",
+                        "headers", Map.of("Authorization", "vault://" + vault + "/billing-token")),
                 "schedules", List.of(Map.of("cron", "0 2 * * *", "timeZone", "Europe/Berlin")),
                 "misfirePolicy", "FIRE_ONCE", "priority", 80,
                 "retry", Map.of("enabled", true, "maxRetryAttempts", 3, "backoff", "EXPONENTIAL",
                         "initialDelaySeconds", 10, "maxDelaySeconds", 300, "jitter", false),
-                "executionTimeoutSeconds", 600, "maxConcurrentRuns", 1, "contentionProfiles", List.of("warehouse-a"));
+                "executionTimeoutSeconds", 600, "maxConcurrentRuns", 1, "contentionProfiles", List.of(profile));
         Api.Response t = api.post("/api/v1/tasks", json(body));
         assertThat(t.status()).as(t.text()).isEqualTo(201);
         assertThat(t.location()).isEqualTo("/api/v1/tasks/" + task);
@@ -76,7 +83,8 @@ class DefinitionsIT extends IntegrationTest {
         assertThat(snapshot.job().defaults()).containsEntry("method", "POST");
         assertThat(snapshot.job().platform().name()).isEqualTo(platform);
         assertThat(snapshot.job().platform().config()).containsEntry("baseUrl", "http://127.0.0.1:9");
-        assertThat(snapshot.parameters()).containsEntry("token", "vault://main/billing-token");
+        assertThat(snapshot.parameters()).containsEntry("headers",
+                Map.of("Authorization", "vault://" + vault + "/billing-token"));
         assertThat(snapshot.priority()).isEqualTo(80);
         assertThat(snapshot.retry().backoff()).isEqualTo(Backoff.EXPONENTIAL);
         assertThat(snapshot.retry().maxDelaySeconds()).isEqualTo(300L);
@@ -88,7 +96,7 @@ class DefinitionsIT extends IntegrationTest {
         });
         assertThat(snapshot.executionTimeoutSeconds()).isEqualTo(600L);
         assertThat(snapshot.maxConcurrentRuns()).isEqualTo(1);
-        assertThat(snapshot.contentionProfiles()).containsExactly("warehouse-a");
+        assertThat(snapshot.contentionProfiles()).containsExactly(profile);
 
         String stored = jdbc.queryForObject("SELECT snapshot FROM task_version WHERE task_id = ? AND version = 1",
                 String.class, taskId);
@@ -97,9 +105,9 @@ class DefinitionsIT extends IntegrationTest {
                 .isEqualTo(1L);
         Api.Response versions = api.get("/api/v1/tasks/" + task + "/versions");
         assertThat(versions.status()).isEqualTo(200);
-        assertThat(versions.body()).hasSize(1);
-        assertThat(versions.body().get(0).path("version").asLong()).isEqualTo(1);
-        assertThat(Json.mapper().convertValue(versions.body().get(0).path("task"), TaskSnapshot.class))
+        assertThat(versions.body().path("content")).hasSize(1);
+        assertThat(versions.body().path("content").get(0).path("version").asLong()).isEqualTo(1);
+        assertThat(Json.mapper().convertValue(versions.body().path("content").get(0).path("task"), TaskSnapshot.class))
                 .isEqualTo(snapshot);
     }
 
@@ -112,7 +120,7 @@ class DefinitionsIT extends IntegrationTest {
 
         Api.Response created = api.post("/api/v1/tasks", json(Map.of("name", child, "job", job,
                 "dependencies", List.of(Map.of("task", parent,
-                        "mappings", List.of(Map.of("output", "day", "input", "day")))))));
+                        "mappings", List.of(Map.of("output", "day", "input", "failMessage")))))));
 
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         assertThat(created.body().path("dependencies").get(0).path("task").asString()).isEqualTo(parent);
@@ -122,7 +130,7 @@ class DefinitionsIT extends IntegrationTest {
         assertThat(event.task().dependencies()).singleElement().satisfies(d -> {
             assertThat(d.taskId()).isEqualTo(parentId);
             assertThat(d.task()).isEqualTo(parent);
-            assertThat(d.mappings()).containsExactly(new OutputMapping("day", "day"));
+            assertThat(d.mappings()).containsExactly(new OutputMapping("day", "failMessage"));
         });
     }
 
@@ -146,7 +154,8 @@ class DefinitionsIT extends IntegrationTest {
     void listsPagedSortedByNameAndFilteredByName() {
         String prefix = unique("lst");
         for (String suffix : List.of("c", "a", "b")) {
-            assertThat(api.post("/api/v1/platforms", json(Map.of("name", prefix + "-" + suffix, "type", "kafka")))
+            assertThat(api.post("/api/v1/platforms", json(Map.of("name", prefix + "-" + suffix, "type", "kafka",
+                    "config", Map.of("bootstrapServers", "localhost:9092"))))
                     .status()).isEqualTo(201);
         }
 

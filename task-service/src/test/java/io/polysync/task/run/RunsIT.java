@@ -138,9 +138,9 @@ class RunsIT extends IntegrationTest {
         String child = unique("child");
         Api.Response created = api.post("/api/v1/tasks", json(Map.of("name", child, "job", job,
                 "dependencies", List.of(
-                        Map.of("task", parent, "mappings", List.of(Map.of("output", "day", "input", "weekday"),
-                                Map.of("output", "missing", "input", "absent"))),
-                        Map.of("task", never, "mappings", List.of(Map.of("output", "region", "input", "region")))))));
+                        Map.of("task", parent, "mappings", List.of(Map.of("output", "day", "input", "failMessage"),
+                                Map.of("output", "missing", "input", "fail"))),
+                        Map.of("task", never, "mappings", List.of(Map.of("output", "region", "input", "retryable")))))));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         UUID childId = UUID.fromString(created.body().path("id").asString());
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -161,7 +161,7 @@ class RunsIT extends IntegrationTest {
         String runId = accepted.body().path("runId").asString();
         TriggerRequested trigger = Json.decode(TopicProbe.await(Topics.TRIGGERS, r -> childId.toString()
                 .equals(r.key()) && r.value().contains(runId)).value(), TriggerRequested.class);
-        assertThat(trigger.mappedInputs()).isEqualTo(Map.of("weekday", "tue"));
+        assertThat(trigger.mappedInputs()).isEqualTo(Map.of("failMessage", "tue"));
         assertThat(trigger.overrides()).isEqualTo(Map.of("sleepMillis", 1));
     }
 

@@ -25,8 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL in a fresh schema, the JVM's embedded KRaft broker, and the service on a random port.
  */
 @SpringBootTest(classes = TaskServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=" + TaskServiceApplication.CONFIG_NAME)
+        properties = {"spring.config.name=" + TaskServiceApplication.CONFIG_NAME,
+                "polysync.task.security.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+                "polysync.task.vault.master-key=" + IntegrationTest.MASTER_KEY,
+                "polysync.task.vault.internal-token=" + IntegrationTest.INTERNAL_TOKEN})
 public abstract class IntegrationTest {
+
+    /** The admin API token every test's {@link #api} sends unless told otherwise (as POLYSYNC_ADMIN_TOKEN would set). */
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    /** The builtin vaults' master key (base64 of 32 bytes), as POLYSYNC_MASTER_KEY would set it. */
+    public static final String MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLWxvbmc=";
+
+    /** The token workers send to /internal/v1/vaults, as POLYSYNC_INTERNAL_TOKEN would set it. */
+    public static final String INTERNAL_TOKEN = "test-internal-token";
 
     private static final String SCHEMA = TestDatabase.freshSchema("task");
     static final List<String> TABLES = List.of("platform", "job", "task", "task_schedule", "task_dependency",
