@@ -106,6 +106,9 @@ class FourServicesEndToEndIT {
                     "--spring.flyway.schemas=" + schema));
         }
         boolean web = app == TaskServiceApplication.class;
+        if (web) {
+            args.add("--polysync.task.security.admin-token=" + PolysyncClient.ADMIN_TOKEN);
+        }
         return new SpringApplicationBuilder(app)
                 .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                 .registerShutdownHook(false)

@@ -14,6 +14,9 @@ import java.time.Duration;
 final class PolysyncClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin token every end-to-end test starts Polysync with (polysync.task.security.admin-token). */
+    static final String ADMIN_TOKEN = "psy_end-to-end-admin-token-for-tests-only-000000";
+
     private final String baseUrl;
 
     PolysyncClient(String baseUrl) {
@@ -32,7 +35,8 @@ final class PolysyncClient {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body());

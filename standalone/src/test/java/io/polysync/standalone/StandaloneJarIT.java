@@ -77,6 +77,7 @@ class StandaloneJarIT {
         process = new ProcessBuilder(List.of(java, "-Xmx768m", "-jar", jar,
                 "--server.port=" + port,
                 "--polysync.data-dir=" + dataDir,
+                "--polysync.task.security.admin-token=" + PolysyncClient.ADMIN_TOKEN,
                 "--polysync.standalone.kafka-port=" + kafkaPort))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

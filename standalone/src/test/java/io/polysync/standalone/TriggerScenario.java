@@ -40,7 +40,7 @@ final class TriggerScenario {
         this.bootstrapServers = bootstrapServers;
         created(api.post("/api/v1/platforms", "{\"name\":\"p-" + suffix + "\",\"type\":\"shell\",\"config\":{}}"));
         created(api.post("/api/v1/jobs", "{\"name\":\"noop-" + suffix + "\",\"platform\":\"p-" + suffix
-                + "\",\"jobType\":\"noop\",\"outputs\":[\"day\",\"region\"]}"));
+                + "\",\"jobType\":\"noop\",\"outputs\":[\"env\",\"source\"]}"));
     }
 
     /** An every-second schedule fires runs with consecutive, never early, scheduled instants. */
@@ -60,29 +60,44 @@ final class TriggerScenario {
         assertThat(fires).doesNotHaveDuplicates();
     }
 
-    /** A chain A → B hands A's output to B; a diamond A → {B, C} → D triggers D exactly once. */
+    /**
+     * A chain hands outputs down and a diamond A → {B, C} → D triggers D exactly once. A's output {@code env} becomes
+     * the environment of the shell jobs B and C, which print what they received as their own outputs; B's {@code day}
+     * is mapped into D's {@code failMessage} (a string parameter of noop), seen on D's dispatched parameters.
+     */
     void dependenciesTriggerOnceWithMappedOutputs() {
-        String a = task("a", "{\"outputs\":{\"day\":\"2026-11-28\",\"region\":\"eu\"}}", "");
-        String b = task("b", "{\"outputs\":{\"day\":\"2026-11-28\"}}", ",\"dependencies\":[{\"task\":\"" + a
-                + "\",\"mappings\":[{\"output\":\"day\",\"input\":\"day\"}]}]");
-        String c = task("c", "{\"outputs\":{\"region\":\"eu\"}}", ",\"dependencies\":[{\"task\":\"" + a
-                + "\",\"mappings\":[{\"output\":\"region\",\"input\":\"region\"}]}]");
+        created(api.post("/api/v1/jobs", "{\"name\":\"sh-" + suffix + "\",\"platform\":\"p-" + suffix
+                + "\",\"jobType\":\"shell.command\",\"outputs\":[\"day\",\"region\"]}"));
+        String a = task("a", "{\"outputs\":{\"env\":{\"DAY\":\"2026-11-28\",\"REGION\":\"eu\"}}}", "");
+        String b = shellTask("b", "echo ::output day=$DAY", a, "env", "env");
+        String c = shellTask("c", "echo ::output region=$REGION", a, "env", "env");
         String d = task("d", "{}", ",\"dependencies\":[{\"task\":\"" + b
-                + "\",\"mappings\":[{\"output\":\"day\",\"input\":\"day\"}]},{\"task\":\"" + c
-                + "\",\"mappings\":[{\"output\":\"region\",\"input\":\"region\"}]}]");
+                + "\",\"mappings\":[{\"output\":\"day\",\"input\":\"failMessage\"}]},{\"task\":\"" + c + "\"}]");
 
         runOnce(a);
         JsonNode dRun = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
                 .until(() -> runsOf(d, "DEPENDENCY"), list -> list.stream()
                         .anyMatch(r -> "SUCCEEDED".equals(r.path("state").asString()))).get(0);
-        assertThat(runsOf(b, "DEPENDENCY")).hasSize(1);
-        assertThat(runsOf(c, "DEPENDENCY")).hasSize(1);
+        List<JsonNode> bRuns = runsOf(b, "DEPENDENCY");
+        List<JsonNode> cRuns = runsOf(c, "DEPENDENCY");
+        assertThat(bRuns).hasSize(1);
+        assertThat(cRuns).hasSize(1);
+        assertThat(bRuns.get(0).path("outputs").path("day").asString()).isEqualTo("2026-11-28");
+        assertThat(cRuns.get(0).path("outputs").path("region").asString()).isEqualTo("eu");
 
         RunDispatched dispatched = dispatchedRun(UUID.fromString(dRun.path("runId").asString()));
-        assertThat(dispatched.parameters()).containsEntry("day", "2026-11-28").containsEntry("region", "eu");
-        // the sink stays at one run: nothing is triggered twice by the two parents
+        assertThat(dispatched.parameters()).containsEntry("failMessage", "2026-11-28");
+        // the sink stays at one run: the two parents' successes made one trigger
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> runsOf(d, null).size() == 1);
+    }
+
+    private String shellTask(String name, String script, String parent, String output, String input) {
+        String task = name + "-" + suffix;
+        created(api.post("/api/v1/tasks", "{\"name\":\"" + task + "\",\"job\":\"sh-" + suffix
+                + "\",\"parameters\":{\"command\":[\"sh\",\"-c\",\"" + script + "\"]},\"dependencies\":[{\"task\":\""
+                + parent + "\",\"mappings\":[{\"output\":\"" + output + "\",\"input\":\"" + input + "\"}]}]}"));
+        return task;
     }
 
     /** A retryable failure is retried as new runs after the fixed delay, up to the limit, linked to each other. */
