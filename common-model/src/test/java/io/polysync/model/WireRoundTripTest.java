@@ -53,7 +53,7 @@ class WireRoundTripTest {
                 List.of(new DependencySnapshot(UUID.randomUUID(), "extract", List.of(new OutputMapping("day", "day")))),
                 List.of(new ScheduleSnapshot(UUID.randomUUID(), "0 2 * * *", "Europe/Berlin")),
                 MisfirePolicy.CATCH_UP, 5, 80, new RetryPolicy(true, 3, Backoff.EXPONENTIAL, 10, 300L, false),
-                600L, 1, List.of("warehouse-a"));
+                600L, 1, List.of("warehouse-a"), null);
 
         assertRoundTrip(TaskDefinitionChanged.of(task, AT), TaskDefinitionChanged.class);
     }

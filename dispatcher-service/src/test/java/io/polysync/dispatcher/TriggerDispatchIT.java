@@ -185,10 +185,10 @@ class TriggerDispatchIT extends DispatcherIntegrationTest {
         TaskSnapshot sameVersionOtherContent = new TaskSnapshot(task.taskId(), task.name(), task.definitionVersion(),
                 task.job(), Map.of("changed", true), task.dependencies(), task.schedules(), task.misfirePolicy(),
                 task.catchUpLimit(), 90, task.retry(), task.executionTimeoutSeconds(), task.maxConcurrentRuns(),
-                task.contentionProfiles());
+                task.contentionProfiles(), null);
         TaskSnapshot version2 = new TaskSnapshot(task.taskId(), task.name(), 2, task.job(), task.parameters(),
                 task.dependencies(), task.schedules(), task.misfirePolicy(), task.catchUpLimit(), 60, task.retry(),
-                task.executionTimeoutSeconds(), task.maxConcurrentRuns(), task.contentionProfiles());
+                task.executionTimeoutSeconds(), task.maxConcurrentRuns(), task.contentionProfiles(), null);
 
         publishDefinition(task);
         publishDefinition(sameVersionOtherContent);

@@ -10,9 +10,10 @@ import java.util.UUID;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = RunStateChanged.class, name = "RunStateChanged"),
-        @JsonSubTypes.Type(value = RetryScheduled.class, name = "RetryScheduled")
+        @JsonSubTypes.Type(value = RetryScheduled.class, name = "RetryScheduled"),
+        @JsonSubTypes.Type(value = RunWaiting.class, name = "RunWaiting")
 })
-public sealed interface RunEvent permits RunStateChanged, RetryScheduled {
+public sealed interface RunEvent permits RunStateChanged, RetryScheduled, RunWaiting {
 
     UUID runId();
 

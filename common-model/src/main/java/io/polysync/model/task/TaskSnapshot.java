@@ -7,6 +7,7 @@ import java.util.UUID;
 /**
  * A task as it was at one definition version, with its Job and Platform embedded (DESIGN.md section 10 rule 11).
  * Parameter values are literals or {@code vault://<vault>/<secret>} references, never resolved secrets.
+ * {@code contentionProfiles} names the linked profiles; {@code profiles} carries their limits as last saved.
  */
 public record TaskSnapshot(
         UUID taskId,
@@ -22,7 +23,8 @@ public record TaskSnapshot(
         RetryPolicy retry,
         Long executionTimeoutSeconds,
         Integer maxConcurrentRuns,
-        List<String> contentionProfiles) {
+        List<String> contentionProfiles,
+        List<ContentionProfileSnapshot> profiles) {
 
     public static final int DEFAULT_PRIORITY = 50;
 
@@ -33,5 +35,6 @@ public record TaskSnapshot(
         misfirePolicy = misfirePolicy == null ? MisfirePolicy.FIRE_ONCE : misfirePolicy;
         retry = retry == null ? RetryPolicy.NONE : retry;
         contentionProfiles = contentionProfiles == null ? List.of() : contentionProfiles;
+        profiles = profiles == null ? List.of() : profiles;
     }
 }

@@ -74,7 +74,7 @@ public final class Fixtures {
             JobSnapshot job = new JobSnapshot(UUID.nameUUIDFromBytes(name.getBytes()), "job-" + name, "noop",
                     parameterSchema, jobDefaults, List.of(), platform);
             return new TaskSnapshot(taskId, name, version, job, parameters, List.of(), List.of(), null, null,
-                    priority, null, timeoutSeconds, null, List.of());
+                    priority, null, timeoutSeconds, null, List.of(), null);
         }
     }
 

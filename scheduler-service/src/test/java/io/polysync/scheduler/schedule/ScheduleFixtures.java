@@ -43,7 +43,7 @@ final class ScheduleFixtures {
         PlatformSnapshot platform = new PlatformSnapshot(UUID.randomUUID(), "local", "shell", Map.of());
         JobSnapshot job = new JobSnapshot(UUID.randomUUID(), "job", "noop", Map.of(), Map.of(), List.of(), platform);
         return new TaskSnapshot(taskId, "task-" + taskId, version, job, Map.of(), List.of(), List.of(schedules),
-                policy, catchUpLimit, 50, null, null, null, List.of());
+                policy, catchUpLimit, 50, null, null, null, List.of(), null);
     }
 
     static void publish(String brokers, TaskSnapshot task) {

@@ -28,7 +28,7 @@ public final class Tasks {
         PlatformSnapshot platform = new PlatformSnapshot(UUID.randomUUID(), "local", "shell", Map.of());
         JobSnapshot job = new JobSnapshot(UUID.randomUUID(), "job", "noop", Map.of(), Map.of(), List.of(), platform);
         return new TaskSnapshot(taskId, "task-" + taskId, version, job, Map.of(), dependencies, List.of(), null, null,
-                50, retry, null, null, List.of());
+                50, retry, null, null, List.of(), null);
     }
 
     public static String definition(TaskSnapshot task) {

@@ -83,7 +83,7 @@ class TaskCatalogIT {
         PlatformSnapshot platform = new PlatformSnapshot(UUID.randomUUID(), "local", "shell", Map.of());
         JobSnapshot job = new JobSnapshot(UUID.randomUUID(), "job", "noop", Map.of(), Map.of(), List.of(), platform);
         TaskSnapshot task = new TaskSnapshot(taskId, "task-" + taskId, version, job, Map.of(), List.of(), List.of(),
-                null, null, 50, null, null, null, List.of());
+                null, null, 50, null, null, null, List.of(), null);
         kafka.send(Topics.TASK_DEFINITIONS, taskId.toString(), Json.encode(TaskDefinitionChanged.of(task, Instant.now())));
     }
 

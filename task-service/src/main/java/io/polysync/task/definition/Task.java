@@ -211,7 +211,7 @@ public class Task {
                 dependencies.stream().map(TaskDependency::snapshot).toList(),
                 schedules.stream().map(TaskSchedule::snapshot).toList(),
                 misfirePolicy, catchUpLimit, priority, retry.policy(), executionTimeoutSeconds, maxConcurrentRuns,
-                List.copyOf(contentionProfiles));
+                List.copyOf(contentionProfiles), null);
     }
 
     public UUID id() {
