@@ -1,26 +1,107 @@
 package io.polysync.dispatcher.admission;
 
+import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.dispatcher.ledger.RunAdmission;
+import io.polysync.dispatcher.ledger.RunJournal;
 import io.polysync.dispatcher.ledger.TaskRun;
+import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
 
 /**
- * Who may run now. No gate is enforced yet, so every queued run is admitted at once; this is the one place where
- * the per-task max concurrent runs and the contention profiles will be checked, all or nothing, before
- * {@link BandDispatch} sends a run on its way.
+ * Who may run now: the task's max concurrent runs and a permit of every linked contention profile, all or nothing
+ * ({@link AdmissionDecision}). The decision is made under row locks on the task and on each profile (in name order)
+ * in the caller's transaction, and permits are rows, so limits hold across replicas and restarts. A run that may not
+ * go stays QUEUED with its reason; {@link WaitingRuns} re-checks it when permits free and on a timer.
  */
 @Component
 public class AdmissionController implements RunAdmission {
 
-    private final BandDispatch dispatch;
+    private static final Logger log = LoggerFactory.getLogger(AdmissionController.class);
 
-    public AdmissionController(BandDispatch dispatch) {
+    private final BandDispatch dispatch;
+    private final AdmissionGates gates;
+    private final RunJournal journal;
+    private final DispatcherProperties properties;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
+                        DispatcherProperties properties, ApplicationEventPublisher events, Clock clock) {
         this.dispatch = dispatch;
+        this.gates = gates;
+        this.journal = journal;
+        this.properties = properties;
+        this.events = events;
+        this.clock = clock;
     }
 
     @Override
     public void queued(TaskRun run, TaskSnapshot task) {
-        dispatch.dispatch(run, task);
+        admitOrWait(run, task, clock.instant());
+    }
+
+    @Override
+    public void finished(TaskRun run) {
+        int released = gates.release(run.runId());
+        log.debug("run {} finished {}: {} profile permits released", run.runId(), run.state(), released);
+        events.publishEvent(new PermitsReleased(run.runId()));
+    }
+
+    /** Keeps the newest limits of the profiles a task snapshot carries, as soon as the snapshot arrives. */
+    @Transactional
+    public void profilesSeen(List<ContentionProfileSnapshot> profiles) {
+        gates.recordLimits(profiles);
+    }
+
+    /**
+     * Admits the QUEUED, not yet admitted {@code run} (locked by the caller) if every gate is open, else records why
+     * it waits. Runs in the caller's transaction.
+     *
+     * @return whether it was admitted
+     */
+    boolean admitOrWait(TaskRun run, TaskSnapshot task, Instant at) {
+        // the ledger keeps microseconds: admitted_at and the rate window's stamps must be the same instant
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        gates.recordLimits(task.profiles());
+        gates.lockTask(run.taskId());
+        int taskInUse = gates.taskInUse(run.taskId());
+        List<AdmissionDecision.ProfileState> profiles = new ArrayList<>();
+        for (String name : profileNames(task)) {
+            profiles.add(gates.lockProfile(name, now));
+        }
+        AdmissionDecision.Outcome outcome = AdmissionDecision.decide(task.maxConcurrentRuns(), taskInUse, profiles,
+                now);
+        if (outcome instanceof AdmissionDecision.Outcome.Wait wait) {
+            journal.waiting(run, wait.reason(), now);
+            log.debug("run {} of task {} waits: {}", run.runId(), run.taskName(), wait.reason());
+            return false;
+        }
+        gates.take(run.runId(), profiles, now);
+        int effective = WaitingOrder.effectivePriority(run.priority(), run.queuedAt(), now,
+                properties.ageingPerMinute());
+        dispatch.dispatch(run, task, effective, now);
+        return true;
+    }
+
+    /** The linked profiles in lock order: names sorted, each once. */
+    private static List<String> profileNames(TaskSnapshot task) {
+        TreeSet<String> names = new TreeSet<>();
+        task.contentionProfiles().stream().filter(Objects::nonNull).forEach(names::add);
+        task.profiles().stream().filter(Objects::nonNull).map(ContentionProfileSnapshot::name)
+                .filter(Objects::nonNull).forEach(names::add);
+        return List.copyOf(names);
     }
 }

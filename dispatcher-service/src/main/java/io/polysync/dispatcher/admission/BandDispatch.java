@@ -10,7 +10,6 @@ import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -24,26 +23,26 @@ public class BandDispatch {
     private final DispatcherProperties properties;
     private final RunJournal journal;
     private final Outbox outbox;
-    private final Clock clock;
 
-    public BandDispatch(DispatcherProperties properties, RunJournal journal, Outbox outbox, Clock clock) {
+    public BandDispatch(DispatcherProperties properties, RunJournal journal, Outbox outbox) {
         this.properties = properties;
         this.journal = journal;
         this.outbox = outbox;
-        this.clock = clock;
     }
 
     /**
-     * @param task the definition the run executes (its job type, platform and timeout travel with the run)
+     * @param task              the definition the run executes (its job type, platform and timeout travel with it)
+     * @param effectivePriority its priority plus ageing at admission: it chooses the band and travels with the run
+     * @param now               the admission instant, the same one the rate windows count
      */
-    public void dispatch(TaskRun run, TaskSnapshot task) {
-        Instant now = clock.instant();
-        Band band = properties.band(run.priority());
+    public void dispatch(TaskRun run, TaskSnapshot task, int effectivePriority, Instant now) {
+        Band band = properties.band(effectivePriority);
         String topic = Topics.runs(band);
         run.admit(band, now);
-        journal.note(run, "dispatched to " + topic, now);
+        journal.note(run, "dispatched to " + topic + (effectivePriority != run.priority()
+                ? " at effective priority " + effectivePriority : ""), now);
         outbox.append(topic, run.runId().toString(), new RunDispatched(run.runId(), run.taskId(), run.taskName(),
                 run.attempt(), run.triggerType(), task.job().jobType(), task.job().platform(), run.parameters(),
-                task.executionTimeoutSeconds(), run.priority(), run.definitionVersion(), now));
+                task.executionTimeoutSeconds(), effectivePriority, run.definitionVersion(), now));
     }
 }

@@ -54,6 +54,10 @@ public class HistoryEntry {
         return new HistoryEntry(runId, HistoryKind.TRANSITION, state, reason, at);
     }
 
+    static HistoryEntry waiting(UUID runId, String reason, Instant at) {
+        return new HistoryEntry(runId, HistoryKind.WAITING, null, reason, at);
+    }
+
     static HistoryEntry note(UUID runId, String reason, Instant at) {
         return new HistoryEntry(runId, HistoryKind.NOTE, null, reason, at);
     }

@@ -15,4 +15,11 @@ public interface RunAdmission {
      * @param task the definition the run executes
      */
     void queued(TaskRun run, TaskSnapshot task);
+
+    /**
+     * {@code run} just reached a terminal state (a report, a cancel, a lost lease): releases whatever it held, and
+     * once the caller's transaction commits, waiting runs are re-checked for admission. Must be called inside the
+     * transaction that finished the run.
+     */
+    void finished(TaskRun run);
 }

@@ -1,6 +1,7 @@
 package io.polysync.dispatcher.ledger;
 
 import io.polysync.model.Topics;
+import io.polysync.model.event.RunWaiting;
 import io.polysync.model.run.RunState;
 import io.polysync.runtime.outbox.Outbox;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,18 @@ public class RunJournal {
     public void transition(TaskRun run, RunState previous, String reason, Instant at) {
         history.save(HistoryEntry.transition(run.runId(), run.state(), reason, at));
         outbox.append(Topics.RUN_EVENTS, run.taskId().toString(), run.stateChanged(previous, reason, at));
+    }
+
+    /**
+     * Records why the queued {@code run} waits: when the reason is new, the run's waiting reason, a WAITING history
+     * row and a {@link RunWaiting} event; nothing when it waits for the same reason as before.
+     */
+    public void waiting(TaskRun run, String reason, Instant at) {
+        if (run.waitFor(reason)) {
+            history.save(HistoryEntry.waiting(run.runId(), reason, at));
+            outbox.append(Topics.RUN_EVENTS, run.taskId().toString(),
+                    new RunWaiting(run.runId(), run.taskId(), reason, at));
+        }
     }
 
     public void note(TaskRun run, String reason, Instant at) {

@@ -29,11 +29,13 @@ public class RunTransitions {
 
     private final TaskRunRepository runs;
     private final RunJournal journal;
+    private final RunAdmission admission;
     private final Clock clock;
 
-    public RunTransitions(TaskRunRepository runs, RunJournal journal, Clock clock) {
+    public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, Clock clock) {
         this.runs = runs;
         this.journal = journal;
+        this.admission = admission;
         this.clock = clock;
     }
 
@@ -55,6 +57,9 @@ public class RunTransitions {
             RunState previous = run.state();
             move(run, report, occurredAt(report, now), now);
             journal.transition(run, previous, transition.reason(), now);
+            if (run.state().isTerminal()) {
+                admission.finished(run);
+            }
             log.debug("run {}: {} -> {} ({})", run.runId(), previous, run.state(), transition.reason());
         } else if (verdict instanceof Verdict.Renewal) {
             run.heartbeat(now);

@@ -98,6 +98,9 @@ public class TaskRun {
     @Column(name = "error")
     private String error;
 
+    @Column(name = "waiting_reason")
+    private String waitingReason;
+
     /** A wrapper type on purpose: null marks a run not yet persisted, so saving it inserts without a lookup. */
     @Version
     @Column(name = "version", nullable = false)
@@ -138,6 +141,7 @@ public class TaskRun {
         }
         this.band = band;
         this.admittedAt = at;
+        this.waitingReason = null;
     }
 
     void start(String workerId, Instant at, Instant heartbeatAt) {
@@ -168,8 +172,21 @@ public class TaskRun {
         finish(RunState.CANCELLED, workerId, at);
     }
 
+    /** Records a new reason why this queued run waits; false when it is the reason already recorded. */
+    boolean waitFor(String reason) {
+        if (state != RunState.QUEUED || admittedAt != null) {
+            throw new IllegalStateException("run " + runId + " is not waiting for admission");
+        }
+        if (reason.equals(waitingReason)) {
+            return false;
+        }
+        waitingReason = reason;
+        return true;
+    }
+
     private void finish(RunState terminal, String workerId, Instant at) {
         moveTo(terminal);
+        waitingReason = null;
         if (claimedBy == null) {
             claimedBy = workerId;
         }
@@ -286,6 +303,16 @@ public class TaskRun {
     /** The error, on FAILED; null otherwise. */
     public RunError error() {
         return error == null ? null : Json.decode(error, RunError.class);
+    }
+
+    /** Why the run, QUEUED and not admitted, waits; null otherwise. */
+    public String waitingReason() {
+        return waitingReason;
+    }
+
+    /** Whether it was admitted and has not finished: it holds its task slot and its profile permits. */
+    public boolean holdsPermits() {
+        return admittedAt != null && !state.isTerminal();
     }
 
     public Long version() {

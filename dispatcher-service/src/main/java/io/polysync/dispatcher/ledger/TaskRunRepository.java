@@ -6,6 +6,10 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
+import io.polysync.model.run.RunState;
+
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,4 +24,18 @@ public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select r from TaskRun r where r.runId = :runId")
     Optional<TaskRun> findForUpdate(@Param("runId") UUID runId);
+
+    /**
+     * The run, locked, if no other transaction holds it; empty when it is locked elsewhere or unknown. Timers use it,
+     * so replicas working through the same runs skip each other's instead of queueing up.
+     */
+    @Query(value = "SELECT * FROM task_run WHERE run_id = :runId FOR UPDATE SKIP LOCKED", nativeQuery = true)
+    Optional<TaskRun> findForUpdateSkipLocked(@Param("runId") UUID runId);
+
+    /** Runs admitted but not started before {@code startedBefore}, and running ones silent since {@code heartbeatBefore}. */
+    @Query("select r.runId from TaskRun r where (r.state = :queued and r.admittedAt < :startedBefore)"
+            + " or (r.state = :running and r.lastHeartbeatAt < :heartbeatBefore)")
+    List<UUID> findExpiredLeases(@Param("queued") RunState queued, @Param("startedBefore") Instant startedBefore,
+                                 @Param("running") RunState running,
+                                 @Param("heartbeatBefore") Instant heartbeatBefore);
 }

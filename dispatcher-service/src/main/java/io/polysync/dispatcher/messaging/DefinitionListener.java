@@ -1,5 +1,6 @@
 package io.polysync.dispatcher.messaging;
 
+import io.polysync.dispatcher.admission.AdmissionController;
 import io.polysync.dispatcher.definition.TaskDefinitions;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
@@ -21,9 +22,11 @@ public class DefinitionListener {
     public static final String GROUP_ID = "polysync-dispatcher-definitions";
 
     private final TaskDefinitions definitions;
+    private final AdmissionController admission;
 
-    public DefinitionListener(TaskDefinitions definitions) {
+    public DefinitionListener(TaskDefinitions definitions, AdmissionController admission) {
         this.definitions = definitions;
+        this.admission = admission;
     }
 
     @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = GROUP_ID)
@@ -34,7 +37,11 @@ public class DefinitionListener {
             }
             definitions.deleted(UUID.fromString(record.key()));
         } else {
-            definitions.changed(Json.decode(record.value(), TaskDefinitionChanged.class));
+            TaskDefinitionChanged changed = Json.decode(record.value(), TaskDefinitionChanged.class);
+            definitions.changed(changed);
+            if (changed.task() != null) {
+                admission.profilesSeen(changed.task().profiles());
+            }
         }
     }
 }

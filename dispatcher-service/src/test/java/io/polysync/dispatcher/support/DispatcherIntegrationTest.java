@@ -7,6 +7,7 @@ import io.polysync.dispatcher.ledger.TaskRun;
 import io.polysync.dispatcher.ledger.TaskRunRepository;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRunRequested;
 import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
@@ -44,7 +45,10 @@ import static org.awaitility.Awaitility.await;
         "logging.level.kafka=WARN",
         "logging.level.state.change.logger=OFF",
         "logging.level.org.apache.kafka.clients.NetworkClient=ERROR",
-        "logging.level.io.polysync=DEBUG"})
+        "logging.level.io.polysync=DEBUG",
+        "polysync.dispatcher.recheck-interval=200ms",
+        "polysync.dispatcher.start-timeout=6s",
+        "polysync.dispatcher.lease-timeout=4s"})
 public abstract class DispatcherIntegrationTest {
 
     private static final String SCHEMA = TestDatabase.freshSchema("dispatcher");
@@ -91,6 +95,11 @@ public abstract class DispatcherIntegrationTest {
         send(Topics.WORKER_REPORTS, report.taskId().toString(), Json.encode(report));
     }
 
+    protected void cancel(UUID runId, UUID taskId, String by) {
+        send(Topics.RUN_COMMANDS, taskId.toString(),
+                Json.encode(new CancelRunRequested(runId, taskId, by, Instant.now())));
+    }
+
     protected void send(String topic, String key, String value) {
         try {
             kafka.send(topic, key, value).get(10, TimeUnit.SECONDS);
@@ -102,6 +111,13 @@ public abstract class DispatcherIntegrationTest {
     protected TaskRun awaitRun(UUID runId, RunState state) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> runs.findById(runId).orElse(null), run -> run != null && run.state() == state);
+    }
+
+    /** Every run of the task in the ledger, oldest queue time first. */
+    protected List<TaskRun> runsOf(UUID... taskIds) {
+        List<UUID> ids = List.of(taskIds);
+        return runs.findAll().stream().filter(r -> ids.contains(r.taskId()))
+                .sorted(java.util.Comparator.comparing(TaskRun::queuedAt)).toList();
     }
 
     protected List<HistoryEntry> historyOf(UUID runId) {

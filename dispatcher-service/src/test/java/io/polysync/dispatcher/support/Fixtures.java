@@ -3,10 +3,12 @@ package io.polysync.dispatcher.support;
 import io.polysync.model.id.Ids;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.JobSnapshot;
 import io.polysync.model.task.PlatformSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,13 @@ public final class Fixtures {
 
     public static TaskBuilder aTask() {
         return new TaskBuilder();
+    }
+
+    /** A profile with a concurrency limit, a rate limit (runs per period) or both; null for the one it lacks. */
+    public static ContentionProfileSnapshot aProfile(String name, Integer maxConcurrent, Integer rateRuns,
+                                                     Duration per) {
+        return new ContentionProfileSnapshot(name, maxConcurrent,
+                rateRuns == null ? null : new ContentionProfileSnapshot.RateLimit(rateRuns, per), 1);
     }
 
     /** A MANUAL trigger of {@code task} at its definition version, with the given idempotency key. */
@@ -37,6 +46,18 @@ public final class Fixtures {
         private Map<String, Object> parameters = Map.of();
         private Long timeoutSeconds = 30L;
         private Map<String, Object> parameterSchema = Map.of("type", "object");
+        private Integer maxConcurrentRuns;
+        private List<ContentionProfileSnapshot> profiles = List.of();
+
+        public TaskBuilder maxConcurrentRuns(Integer max) {
+            this.maxConcurrentRuns = max;
+            return this;
+        }
+
+        public TaskBuilder profiles(ContentionProfileSnapshot... profiles) {
+            this.profiles = List.of(profiles);
+            return this;
+        }
 
         public TaskBuilder version(long version) {
             this.version = version;
@@ -74,7 +95,8 @@ public final class Fixtures {
             JobSnapshot job = new JobSnapshot(UUID.nameUUIDFromBytes(name.getBytes()), "job-" + name, "noop",
                     parameterSchema, jobDefaults, List.of(), platform);
             return new TaskSnapshot(taskId, name, version, job, parameters, List.of(), List.of(), null, null,
-                    priority, null, timeoutSeconds, null, List.of(), null);
+                    priority, null, timeoutSeconds, maxConcurrentRuns,
+                    profiles.stream().map(ContentionProfileSnapshot::name).toList(), profiles);
         }
     }
 
@@ -89,6 +111,7 @@ public final class Fixtures {
         private Map<String, Object> mappedInputs = Map.of();
         private Map<String, Object> overrides = Map.of();
         private long definitionVersion;
+        private Instant occurredAt;
 
         TriggerBuilder(TaskSnapshot task, String key) {
             this.task = task;
@@ -121,6 +144,12 @@ public final class Fixtures {
             return this;
         }
 
+        /** When the trigger was made: the run's queue time, from which its ageing counts. */
+        public TriggerBuilder occurredAt(Instant instant) {
+            this.occurredAt = instant;
+            return this;
+        }
+
         public TriggerBuilder definitionVersion(long version) {
             this.definitionVersion = version;
             return this;
@@ -131,7 +160,7 @@ public final class Fixtures {
             String requestedBy = type == TriggerType.MANUAL ? "alice" : "scheduler";
             return new TriggerRequested(triggerId, Ids.runId(triggerId), task.taskId(), task.name(), type,
                     mappedInputs, overrides, attempt, retryOf, definitionVersion, requestedBy, scheduledFor,
-                    Instant.now());
+                    occurredAt != null ? occurredAt : Instant.now());
         }
     }
 }

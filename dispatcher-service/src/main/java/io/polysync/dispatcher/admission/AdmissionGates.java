@@ -1,0 +1,127 @@
+package io.polysync.dispatcher.admission;
+
+import io.polysync.model.task.ContentionProfileSnapshot;
+import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The rows admission decides on, in the dispatcher's database: a lock row per task, a row per contention profile
+ * (its newest limits, also its lock), permits held by admitted runs and admission instants for rate limits. Every
+ * method runs in the caller's transaction. Callers lock the task row first, then profile rows in name order, so two
+ * admitting transactions never wait on each other in a cycle.
+ */
+@Component
+class AdmissionGates {
+
+    private static final String MERGE_LIMITS = """
+            MERGE INTO contention_profile p
+            USING (SELECT CAST(? AS VARCHAR(255)) AS name, CAST(? AS INTEGER) AS max_concurrent,
+                          CAST(? AS INTEGER) AS rate_runs, CAST(? AS BIGINT) AS rate_per_millis,
+                          CAST(? AS BIGINT) AS version) s
+            ON p.name = s.name
+            WHEN MATCHED AND s.version > p.version THEN
+                UPDATE SET max_concurrent = s.max_concurrent, rate_runs = s.rate_runs,
+                           rate_per_millis = s.rate_per_millis, version = s.version
+            WHEN NOT MATCHED THEN
+                INSERT (name, max_concurrent, rate_runs, rate_per_millis, version)
+                VALUES (s.name, s.max_concurrent, s.rate_runs, s.rate_per_millis, s.version)""";
+
+    private static final String ENSURE_PROFILE = """
+            MERGE INTO contention_profile p
+            USING (SELECT CAST(? AS VARCHAR(255)) AS name) s ON p.name = s.name
+            WHEN NOT MATCHED THEN INSERT (name, version) VALUES (s.name, -1)""";
+
+    private static final String ENSURE_TASK = """
+            MERGE INTO admission_task t
+            USING (SELECT CAST(? AS UUID) AS task_id) s ON t.task_id = s.task_id
+            WHEN NOT MATCHED THEN INSERT (task_id) VALUES (s.task_id)""";
+
+    private final JdbcTemplate jdbc;
+
+    AdmissionGates(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Keeps the newest version of each profile's limits; an older snapshot changes nothing. */
+    void recordLimits(List<ContentionProfileSnapshot> profiles) {
+        for (ContentionProfileSnapshot profile : profiles) {
+            if (profile == null || profile.name() == null) {
+                continue;
+            }
+            RateLimit rate = profile.rateLimit();
+            jdbc.update(MERGE_LIMITS, profile.name(), profile.maxConcurrent(), rate == null ? null : rate.runs(),
+                    rate == null || rate.per() == null ? null : rate.per().toMillis(), profile.version());
+        }
+    }
+
+    /** Locks the task's row until the end of the transaction, creating it on first use. */
+    void lockTask(UUID taskId) {
+        jdbc.update(ENSURE_TASK, taskId);
+        jdbc.queryForList("SELECT task_id FROM admission_task WHERE task_id = ? FOR UPDATE", taskId);
+    }
+
+    /** Admitted, unfinished runs of the task: the slots it has taken. */
+    int taskInUse(UUID taskId) {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM task_run WHERE task_id = ?"
+                + " AND admitted_at IS NOT NULL AND state IN ('QUEUED', 'RUNNING')", Integer.class, taskId);
+        return count == null ? 0 : count;
+    }
+
+    /**
+     * Locks the profile's row (created without limits when no snapshot named them yet) and reads what admission
+     * needs: its limits, the permits held and the admissions still inside its rate window (older ones are pruned).
+     */
+    AdmissionDecision.ProfileState lockProfile(String name, Instant now) {
+        jdbc.update(ENSURE_PROFILE, name);
+        return jdbc.queryForObject("SELECT max_concurrent, rate_runs, rate_per_millis FROM contention_profile"
+                + " WHERE name = ? FOR UPDATE", (rs, i) -> {
+                    Integer maxConcurrent = (Integer) rs.getObject("max_concurrent");
+                    Integer rateRuns = (Integer) rs.getObject("rate_runs");
+                    Number perMillis = (Number) rs.getObject("rate_per_millis");
+                    RateLimit rate = rateRuns == null || perMillis == null ? null
+                            : new RateLimit(rateRuns, Duration.ofMillis(perMillis.longValue()));
+                    return new AdmissionDecision.ProfileState(name, maxConcurrent, permitsInUse(name), rate,
+                            rate == null ? List.of() : admissionsInWindow(name, rate.per(), now));
+                }, name);
+    }
+
+    private int permitsInUse(String name) {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM profile_permit WHERE profile_name = ?",
+                Integer.class, name);
+        return count == null ? 0 : count;
+    }
+
+    private List<Instant> admissionsInWindow(String name, Duration per, Instant now) {
+        jdbc.update("DELETE FROM admission_stamp WHERE profile_name = ? AND admitted_at <= ?", name,
+                Timestamp.from(now.minus(per).minus(per)));
+        return jdbc.query("SELECT admitted_at FROM admission_stamp WHERE profile_name = ? AND admitted_at > ?",
+                (rs, i) -> rs.getObject(1, OffsetDateTime.class).toInstant(), name,
+                Timestamp.from(now.minus(per)));
+    }
+
+    /** The run takes a permit of every profile and, where a rate limit applies, an admission stamp. */
+    void take(UUID runId, List<AdmissionDecision.ProfileState> profiles, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        for (AdmissionDecision.ProfileState profile : profiles) {
+            jdbc.update("INSERT INTO profile_permit (profile_name, run_id, taken_at) VALUES (?, ?, ?)",
+                    profile.name(), runId, at);
+            if (profile.rateLimit() != null) {
+                jdbc.update("INSERT INTO admission_stamp (profile_name, run_id, admitted_at) VALUES (?, ?, ?)",
+                        profile.name(), runId, at);
+            }
+        }
+    }
+
+    /** Frees every permit the run holds; admission stamps stay, the rate window still counts them. */
+    int release(UUID runId) {
+        return jdbc.update("DELETE FROM profile_permit WHERE run_id = ?", runId);
+    }
+}

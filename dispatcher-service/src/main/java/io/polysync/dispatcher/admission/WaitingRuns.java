@@ -1,0 +1,154 @@
+package io.polysync.dispatcher.admission;
+
+import io.polysync.dispatcher.config.DispatcherProperties;
+import io.polysync.dispatcher.definition.TaskDefinitions;
+import io.polysync.dispatcher.ledger.TaskRun;
+import io.polysync.dispatcher.ledger.TaskRunRepository;
+import io.polysync.model.run.RunState;
+import io.polysync.model.task.TaskSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Admits waiting runs from the database (DESIGN.md section 10 rule 21): whenever permits free (after the commit that
+ * freed them) and every {@code recheck-interval} (rate windows expire, ageing reorders). Runs are taken in
+ * {@link WaitingOrder}, each in its own transaction with its row locked {@code SKIP LOCKED}, so replicas share the
+ * work without waiting on each other's runs; the gates themselves are locked as on any admission.
+ */
+@Component
+public class WaitingRuns implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WaitingRuns.class);
+
+    private final JdbcTemplate jdbc;
+    private final TaskRunRepository runs;
+    private final TaskDefinitions definitions;
+    private final AdmissionController admission;
+    private final DispatcherProperties properties;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile ScheduledExecutorService timer;
+
+    WaitingRuns(JdbcTemplate jdbc, TaskRunRepository runs, TaskDefinitions definitions,
+                AdmissionController admission, DispatcherProperties properties,
+                PlatformTransactionManager transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.runs = runs;
+        this.definitions = definitions;
+        this.admission = admission;
+        this.properties = properties;
+        this.tx = new TransactionTemplate(transactions);
+        this.clock = clock;
+    }
+
+    /**
+     * Re-checks every waiting run once, in effective-priority order at {@code now}, and says how many it admitted.
+     * Each run is decided at the clock's instant when its turn comes, not at {@code now}: a pass may outlast the
+     * commit that freed a permit, and the ledger's admitted_at must never precede the finish it waited for.
+     */
+    public int admitWaiting(Instant now) {
+        List<WaitingOrder.Waiting> waiting = jdbc.query("SELECT run_id, priority, queued_at FROM task_run"
+                        + " WHERE state = 'QUEUED' AND admitted_at IS NULL",
+                (rs, i) -> new WaitingOrder.Waiting(rs.getObject(1, UUID.class), rs.getInt(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant()));
+        int admitted = 0;
+        for (WaitingOrder.Waiting run : waiting.stream()
+                .sorted(WaitingOrder.at(now, properties.ageingPerMinute())).toList()) {
+            try {
+                if (Boolean.TRUE.equals(tx.execute(status -> recheck(run.runId(), clock.instant())))) {
+                    admitted++;
+                }
+            } catch (RuntimeException e) {
+                log.warn("re-checking waiting run {} failed, the next pass tries again: {}", run.runId(),
+                        e.toString());
+            }
+        }
+        if (admitted > 0) {
+            log.debug("admitted {} of {} waiting runs", admitted, waiting.size());
+        }
+        return admitted;
+    }
+
+    private boolean recheck(UUID runId, Instant now) {
+        Optional<TaskRun> found = runs.findForUpdateSkipLocked(runId);
+        if (found.isEmpty() || found.get().state() != RunState.QUEUED || found.get().admittedAt() != null) {
+            return false;
+        }
+        TaskRun run = found.get();
+        TaskSnapshot task = definitions.resolve(run.taskId(), run.definitionVersion()).task();
+        return admission.admitOrWait(run, task, now);
+    }
+
+    /** Permits were freed and committed: re-check at once rather than at the next tick. */
+    @TransactionalEventListener
+    public void on(PermitsReleased released) {
+        wake();
+    }
+
+    private void wake() {
+        ScheduledExecutorService current = timer;
+        if (current != null && wakePending.compareAndSet(false, true)) {
+            current.execute(() -> {
+                wakePending.set(false);
+                pass();
+            });
+        }
+    }
+
+    private void pass() {
+        try {
+            admitWaiting(clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("re-checking waiting runs failed, trying again: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "admission-recheck");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.recheckInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::pass, interval, interval, TimeUnit.MILLISECONDS);
+        timer = executor;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService executor = timer;
+        timer = null;
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

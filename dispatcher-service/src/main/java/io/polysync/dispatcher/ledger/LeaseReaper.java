@@ -1,0 +1,138 @@
+package io.polysync.dispatcher.ledger;
+
+import io.polysync.dispatcher.config.DispatcherProperties;
+import io.polysync.model.run.FailureReason;
+import io.polysync.model.run.RunError;
+import io.polysync.model.run.RunState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Leases (DESIGN.md section 10 rule 6): an admitted run no worker started within {@code start-timeout}, and a RUNNING
+ * run whose last heartbeat (on this dispatcher's clock) is older than {@code lease-timeout}, are failed with
+ * {@code {reason: LOST, retryable: true}}; their permits are freed and waiting runs re-checked. Each run is reaped in
+ * its own transaction with its row locked {@code SKIP LOCKED}, and the condition is checked again under the lock, so
+ * a report applied meanwhile wins. A later report from the worker is then rejected as on any finished run.
+ */
+@Component
+public class LeaseReaper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+
+    private final TaskRunRepository runs;
+    private final RunJournal journal;
+    private final RunAdmission admission;
+    private final DispatcherProperties properties;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private volatile ScheduledExecutorService timer;
+
+    public LeaseReaper(TaskRunRepository runs, RunJournal journal, RunAdmission admission,
+                       DispatcherProperties properties, PlatformTransactionManager transactions, Clock clock) {
+        this.runs = runs;
+        this.journal = journal;
+        this.admission = admission;
+        this.properties = properties;
+        this.tx = new TransactionTemplate(transactions);
+        this.clock = clock;
+    }
+
+    /** Fails every run whose start or lease deadline passed before {@code now}; says how many. */
+    public int runOnce(Instant now) {
+        Instant startedBefore = now.minus(properties.startTimeout());
+        Instant heartbeatBefore = now.minus(properties.leaseTimeout());
+        List<UUID> expired = runs.findExpiredLeases(RunState.QUEUED, startedBefore, RunState.RUNNING,
+                heartbeatBefore);
+        int reaped = 0;
+        for (UUID runId : expired) {
+            try {
+                if (Boolean.TRUE.equals(tx.execute(status -> reap(runId, now, startedBefore, heartbeatBefore)))) {
+                    reaped++;
+                }
+            } catch (RuntimeException e) {
+                log.warn("failing run {} as LOST failed, the next pass tries again: {}", runId, e.toString());
+            }
+        }
+        return reaped;
+    }
+
+    private boolean reap(UUID runId, Instant now, Instant startedBefore, Instant heartbeatBefore) {
+        Optional<TaskRun> found = runs.findForUpdateSkipLocked(runId);
+        if (found.isEmpty()) {
+            return false;
+        }
+        TaskRun run = found.get();
+        String message;
+        if (run.state() == RunState.QUEUED && run.admittedAt() != null && run.admittedAt().isBefore(startedBefore)) {
+            message = "no worker started the run within " + seconds(properties.startTimeout()) + " of admission";
+        } else if (run.state() == RunState.RUNNING && run.lastHeartbeatAt() != null
+                && run.lastHeartbeatAt().isBefore(heartbeatBefore)) {
+            message = "worker " + run.claimedBy() + " sent no heartbeat for " + seconds(properties.leaseTimeout())
+                    + ": lease expired";
+        } else {
+            return false;
+        }
+        RunState previous = run.state();
+        RunError error = RunError.retryable(FailureReason.LOST, message);
+        run.fail(null, error, now);
+        journal.transition(run, previous, "lost: " + message, now);
+        admission.finished(run);
+        log.info("run {} of task {} failed as LOST: {}", run.runId(), run.taskName(), message);
+        return true;
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "lease-reaper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.recheckInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                runOnce(clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("checking leases failed, trying again: {}", e.toString());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+        timer = executor;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService executor = timer;
+        timer = null;
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

@@ -1,0 +1,51 @@
+package io.polysync.dispatcher.admission;
+
+import io.polysync.model.task.ContentionProfileSnapshot;
+import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The standalone mode runs on H2 in PostgreSQL mode: the admission statements must work there as well. */
+class AdmissionGatesOnH2Test {
+
+    private static final String URL = "jdbc:h2:mem:dispatcher_gates;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;INIT=CREATE SCHEMA IF NOT EXISTS dispatcher\\;"
+            + "SET SCHEMA dispatcher";
+
+    @Test
+    void limitsPermitsAndAdmissionStampsWorkOnH2() {
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL, "sa", "");
+        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
+                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        AdmissionGates gates = new AdmissionGates(new JdbcTemplate(dataSource));
+        Instant now = Instant.parse("2026-11-28T10:00:00Z");
+        UUID run = UUID.randomUUID();
+
+        gates.recordLimits(List.of(new ContentionProfileSnapshot("api", 2, new RateLimit(3, Duration.ofMinutes(1)), 2)));
+        gates.recordLimits(List.of(new ContentionProfileSnapshot("api", 9, null, 1)));
+        gates.lockTask(UUID.randomUUID());
+        AdmissionDecision.ProfileState api = gates.lockProfile("api", now);
+        AdmissionDecision.ProfileState unknown = gates.lockProfile("not-yet-seen", now);
+
+        assertThat(api.maxConcurrent()).isEqualTo(2);
+        assertThat(api.rateLimit()).isEqualTo(new RateLimit(3, Duration.ofMinutes(1)));
+        assertThat(unknown.maxConcurrent()).isNull();
+        assertThat(unknown.rateLimit()).isNull();
+
+        gates.take(run, List.of(api, unknown), now);
+        AdmissionDecision.ProfileState taken = gates.lockProfile("api", now.plusSeconds(1));
+        assertThat(taken.inUse()).isEqualTo(1);
+        assertThat(taken.admissions()).containsExactly(now);
+        assertThat(gates.release(run)).isEqualTo(2);
+        assertThat(gates.lockProfile("api", now.plusSeconds(61)).admissions()).isEmpty();
+    }
+}
