@@ -1,5 +1,6 @@
 package io.polysync.task.definition;
 
+import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.MisfirePolicy;
 import io.polysync.model.task.OutputMapping;
 import io.polysync.model.task.TaskSnapshot;
@@ -121,9 +122,9 @@ public class Task {
      * from schedule ids.
      */
     boolean replace(TaskValidator.ValidTask valid, Map<String, Task> parents, Instant now) {
-        TaskSnapshot before = snapshot();
+        TaskSnapshot before = ownFields();
         apply(valid, parents);
-        if (snapshot().equals(before)) {
+        if (ownFields().equals(before)) {
             return false;
         }
         nextVersion(now);
@@ -142,7 +143,10 @@ public class Task {
         return true;
     }
 
-    /** A new definition version with the same fields: its Job or Platform changed, and the snapshot embeds them. */
+    /**
+     * A new definition version with the same fields: its Job, Platform or a linked contention profile changed, and
+     * the snapshot embeds them.
+     */
     void republish(Instant now) {
         nextVersion(now);
     }
@@ -205,13 +209,27 @@ public class Task {
         }
     }
 
-    /** The task at its current definition version, with its Job and Platform embedded. */
-    public TaskSnapshot snapshot() {
+    /**
+     * The task at its current definition version, with its Job and Platform embedded and {@code profiles}, the
+     * limits of its linked contention profiles in the order of {@link #contentionProfileNames()}. Build it through
+     * {@link TaskSnapshots}, which loads them.
+     */
+    TaskSnapshot snapshot(List<ContentionProfileSnapshot> profiles) {
         return new TaskSnapshot(id, name, definitionVersion, job.snapshot(), parameters,
                 dependencies.stream().map(TaskDependency::snapshot).toList(),
                 schedules.stream().map(TaskSchedule::snapshot).toList(),
                 misfirePolicy, catchUpLimit, priority, retry.policy(), executionTimeoutSeconds, maxConcurrentRuns,
-                List.copyOf(contentionProfiles), null);
+                List.copyOf(contentionProfiles), profiles);
+    }
+
+    /** The fields a request sets, to tell whether a replace changed anything; profile limits are not among them. */
+    private TaskSnapshot ownFields() {
+        return snapshot(List.of());
+    }
+
+    /** The names of the linked contention profiles, in the order the request gave them. */
+    public List<String> contentionProfileNames() {
+        return List.copyOf(contentionProfiles);
     }
 
     public UUID id() {

@@ -33,4 +33,8 @@ public interface TaskRepository extends JpaRepository<Task, UUID> {
 
     @EntityGraph(attributePaths = {"job", "job.platform"})
     List<Task> findByJobPlatformId(UUID platformId);
+
+    /** The tasks linked to the contention profile named {@code profileName}. */
+    @Query("SELECT DISTINCT t FROM Task t JOIN t.contentionProfiles p WHERE p = ?1")
+    List<Task> findByContentionProfile(String profileName);
 }

@@ -13,6 +13,7 @@ import io.polysync.task.job.Job;
 import io.polysync.task.job.JobChanged;
 import io.polysync.task.job.JobRepository;
 import io.polysync.task.platform.PlatformChanged;
+import io.polysync.task.profile.ContentionProfileChanged;
 import io.polysync.task.profile.ContentionProfileRepository;
 import io.polysync.task.validation.Errors;
 import io.polysync.task.validation.FieldError;
@@ -50,16 +51,19 @@ public class TaskService {
     private final TaskVersionRepository versions;
     private final JobRepository jobs;
     private final ContentionProfileRepository profiles;
+    private final TaskSnapshots snapshots;
     private final VaultReferences vaults;
     private final Outbox outbox;
     private final Clock clock;
 
     public TaskService(TaskRepository tasks, TaskVersionRepository versions, JobRepository jobs,
-                       ContentionProfileRepository profiles, VaultReferences vaults, Outbox outbox, Clock clock) {
+                       ContentionProfileRepository profiles, TaskSnapshots snapshots, VaultReferences vaults,
+                       Outbox outbox, Clock clock) {
         this.tasks = tasks;
         this.versions = versions;
         this.jobs = jobs;
         this.profiles = profiles;
+        this.snapshots = snapshots;
         this.vaults = vaults;
         this.outbox = outbox;
         this.clock = clock;
@@ -76,7 +80,7 @@ public class TaskService {
         Instant now = clock.instant();
         Task task = tasks.saveAndFlush(Task.create(UUID.randomUUID(), job, valid, parents, now));
         publish(task, now);
-        return TaskView.of(task);
+        return TaskView.of(task, snapshots.of(task));
     }
 
     /**
@@ -100,7 +104,7 @@ public class TaskService {
             tasks.flush();
             publish(task, now);
         }
-        return TaskView.of(task);
+        return TaskView.of(task, snapshots.of(task));
     }
 
     /**
@@ -129,7 +133,8 @@ public class TaskService {
 
     @Transactional(readOnly = true)
     public TaskView get(String name) {
-        return TaskView.of(find(name));
+        Task task = find(name);
+        return TaskView.of(task, snapshots.of(task));
     }
 
     /** Saved versions of the task, newest first, as they were published. */
@@ -152,13 +157,14 @@ public class TaskService {
 
     @Transactional(readOnly = true)
     public Page<TaskView> list(String nameFilter, Pageable pageable) {
-        return tasks.findByNameContaining(nameFilter == null ? "" : nameFilter, pageable).map(TaskView::of);
+        return tasks.findByNameContaining(nameFilter == null ? "" : nameFilter, pageable)
+                .map(t -> TaskView.of(t, snapshots.of(t)));
     }
 
     /** The task's current definition, for previews. */
     @Transactional(readOnly = true)
     public TaskSnapshot snapshot(String name) {
-        return find(name).snapshot();
+        return snapshots.of(find(name));
     }
 
     /** The task, or a 404 naming it. */
@@ -180,7 +186,7 @@ public class TaskService {
         List<Task> using = tasks.findByJobId(job.id());
         Errors errors = new Errors();
         for (Task task : using) {
-            TaskSnapshot s = task.snapshot();
+            TaskSnapshot s = snapshots.of(task);
             Set<String> mapped = new HashSet<>();
             s.dependencies().forEach(d -> d.mappings().forEach(m -> mapped.add(m.input())));
             Set<String> accepted = TaskParameters.accepted(job.parameterSchema());
@@ -196,7 +202,7 @@ public class TaskService {
                         + e.message());
             }
             for (Task child : tasks.findDependents(task)) {
-                child.snapshot().dependencies().stream().filter(d -> d.taskId().equals(task.id()))
+                snapshots.of(child).dependencies().stream().filter(d -> d.taskId().equals(task.id()))
                         .flatMap(d -> d.mappings().stream())
                         .filter(m -> !job.outputs().contains(m.output()))
                         .forEach(m -> errors.add("outputs", "task '" + child.name() + "' maps output '" + m.output()
@@ -212,6 +218,16 @@ public class TaskService {
     @Transactional(propagation = Propagation.MANDATORY)
     public void onPlatformChanged(PlatformChanged event) {
         republish(tasks.findByJobPlatformId(event.platformId()), event.at());
+    }
+
+    /**
+     * A contention profile's limits changed inside the caller's transaction: every task linked to it is republished
+     * with the new limits embedded.
+     */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onContentionProfileChanged(ContentionProfileChanged event) {
+        republish(tasks.findByContentionProfile(event.name()), event.at());
     }
 
     private void republish(List<Task> changed, Instant now) {
@@ -241,7 +257,7 @@ public class TaskService {
     }
 
     private void publish(Task task, Instant now) {
-        TaskSnapshot snapshot = task.snapshot();
+        TaskSnapshot snapshot = snapshots.of(task);
         versions.save(new TaskVersion(task.id(), snapshot.definitionVersion(), Json.encode(snapshot), now));
         outbox.append(Topics.TASK_DEFINITIONS, task.id().toString(), TaskDefinitionChanged.of(snapshot, now));
     }

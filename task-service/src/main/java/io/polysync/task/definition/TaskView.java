@@ -45,8 +45,7 @@ public record TaskView(
         }
     }
 
-    static TaskView of(Task task) {
-        TaskSnapshot s = task.snapshot();
+    static TaskView of(Task task, TaskSnapshot s) {
         return new TaskView(s.taskId(), s.name(), s.job().name(), s.job().platform().name(), s.job().jobType(),
                 s.parameters(), s.dependencies().stream().map(Dependency::of).toList(),
                 s.schedules().stream().map(Schedule::of).toList(), s.misfirePolicy(), s.catchUpLimit(),

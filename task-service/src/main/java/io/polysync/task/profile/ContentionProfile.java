@@ -1,5 +1,6 @@
 package io.polysync.task.profile;
 
+import io.polysync.model.task.ContentionProfileSnapshot;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -31,6 +32,10 @@ public class ContentionProfile {
     @Column(name = "rate_limit_per_millis")
     private Long rateLimitPerMillis;
 
+    /** 1 when created, plus one for every save that changed a limit; published in task snapshots. */
+    @Column(name = "profile_version", nullable = false)
+    private long profileVersion;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
@@ -49,9 +54,10 @@ public class ContentionProfile {
         this.name = valid.name();
         this.createdAt = now;
         apply(valid, now);
+        this.profileVersion = 1;
     }
 
-    /** Answers whether anything changed. */
+    /** Answers whether anything changed; only then is it a new profile version. */
     boolean apply(ContentionProfileValidator.ValidProfile valid, Instant now) {
         Integer runs = valid.rateLimit() == null ? null : valid.rateLimit().runs();
         Long per = valid.rateLimit() == null ? null : valid.rateLimit().per().toMillis();
@@ -62,6 +68,9 @@ public class ContentionProfile {
         rateLimitPerMillis = per;
         if (changed || updatedAt == null) {
             updatedAt = now;
+        }
+        if (changed) {
+            profileVersion++;
         }
         return changed;
     }
@@ -84,6 +93,17 @@ public class ContentionProfile {
 
     public Duration rateLimitPer() {
         return rateLimitPerMillis == null ? null : Duration.ofMillis(rateLimitPerMillis);
+    }
+
+    public long profileVersion() {
+        return profileVersion;
+    }
+
+    /** The limits as embedded in the snapshots of the linked tasks. */
+    public ContentionProfileSnapshot snapshot() {
+        ContentionProfileSnapshot.RateLimit rate = rateLimitRuns == null ? null
+                : new ContentionProfileSnapshot.RateLimit(rateLimitRuns, rateLimitPer());
+        return new ContentionProfileSnapshot(name, maxConcurrent, rate, profileVersion);
     }
 
     public Instant createdAt() {

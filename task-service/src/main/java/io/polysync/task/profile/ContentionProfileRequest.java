@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param maxConcurrent at most this many runs of all linked tasks at once
  * @param rateLimit     at most {@code runs} admissions in any sliding window of {@code per} (ISO-8601, e.g. PT1M)
  */
-@JsonIgnoreProperties({"id", "tasks", "createdAt", "updatedAt"})
+@JsonIgnoreProperties({"id", "tasks", "version", "createdAt", "updatedAt"})
 public record ContentionProfileRequest(String name, Integer maxConcurrent, RateLimit rateLimit) {
 
     public record RateLimit(Integer runs, String per) {

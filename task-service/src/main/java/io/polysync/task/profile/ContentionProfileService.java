@@ -4,28 +4,34 @@ import io.polysync.task.api.ConflictException;
 import io.polysync.task.api.ImmutableName;
 import io.polysync.task.api.InUseException;
 import io.polysync.task.api.NotFoundException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Saves contention profiles. Tasks carry profile names in their definitions, so editing a profile's limits changes
- * no task version; deleting a profile a task uses is refused.
+ * Saves contention profiles. Task snapshots embed the limits of their linked profiles, so a change of limits
+ * republishes every linked task as a new definition version in the same transaction (see
+ * {@link ContentionProfileChanged}); deleting a profile a task uses is refused.
  */
 @Service
 public class ContentionProfileService {
 
     private final ContentionProfileRepository profiles;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    public ContentionProfileService(ContentionProfileRepository profiles, Clock clock) {
+    public ContentionProfileService(ContentionProfileRepository profiles, ApplicationEventPublisher events,
+                                    Clock clock) {
         this.profiles = profiles;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -46,8 +52,12 @@ public class ContentionProfileService {
         ContentionProfile profile = find(name);
         ContentionProfileValidator.ValidProfile valid = ContentionProfileValidator.validate(
                 new ContentionProfileRequest(same, request.maxConcurrent(), request.rateLimit()));
-        profile.apply(valid, clock.instant());
+        Instant now = clock.instant();
+        boolean changed = profile.apply(valid, now);
         profiles.flush();
+        if (changed) {
+            events.publishEvent(new ContentionProfileChanged(profile.name(), now));
+        }
         return ContentionProfileView.of(profile, profiles.taskNamesUsing(name));
     }
 

@@ -4,6 +4,6 @@ import io.polysync.model.run.RunState;
 
 import java.util.UUID;
 
-/** The answer of Run Once: the run's id, readable at once, and its current state. */
+/** The answer of Run Once and of Cancel: the run's id, readable at once, and its current state. */
 public record RunAccepted(UUID runId, RunState state) {
 }

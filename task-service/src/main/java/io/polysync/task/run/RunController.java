@@ -18,21 +18,25 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 
-/** Run Once and the run read model. */
+/** Run Once, Cancel and the run read model. */
 @RestController
 @RequestMapping("/api/v1")
 public class RunController {
 
     private final RunOnceService runOnce;
+    private final RunCancellation cancellation;
     private final RunQueries queries;
     private final TaskService tasks;
     private final Paging paging;
 
-    public RunController(RunOnceService runOnce, RunQueries queries, TaskService tasks, Paging paging) {
+    public RunController(RunOnceService runOnce, RunCancellation cancellation, RunQueries queries, TaskService tasks,
+                         Paging paging) {
         this.runOnce = runOnce;
+        this.cancellation = cancellation;
         this.queries = queries;
         this.tasks = tasks;
         this.paging = paging;
@@ -68,6 +72,12 @@ public class RunController {
     @GetMapping("/runs/{runId}")
     RunView run(@PathVariable UUID runId) {
         return queries.get(runId);
+    }
+
+    /** 202 with the run's current state: the dispatcher carries the cancel out (rule 7). */
+    @PostMapping("/runs/{runId}/cancel")
+    ResponseEntity<RunAccepted> cancel(@PathVariable UUID runId, Principal caller) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancellation.cancel(runId, caller.getName()));
     }
 
     @GetMapping("/runs/{runId}/history")

@@ -52,6 +52,25 @@ public class RunHistoryEntry {
         return e;
     }
 
+    /** The run, still queued, waits for {@code reason}. */
+    static RunHistoryEntry waiting(UUID runId, String reason, Instant at) {
+        return entry(runId, HistoryKind.WAITING, reason, at);
+    }
+
+    /** Something about the run that is no transition, e.g. who asked to cancel it. */
+    static RunHistoryEntry note(UUID runId, String text, Instant at) {
+        return entry(runId, HistoryKind.NOTE, text, at);
+    }
+
+    private static RunHistoryEntry entry(UUID runId, HistoryKind kind, String reason, Instant at) {
+        RunHistoryEntry e = new RunHistoryEntry();
+        e.runId = runId;
+        e.kind = kind;
+        e.at = at;
+        e.reason = reason;
+        return e;
+    }
+
     public HistoryKind kind() {
         return kind;
     }

@@ -4,6 +4,7 @@ import io.polysync.model.run.RunState;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 public interface RunHistoryRepository extends JpaRepository<RunHistoryEntry, Long> {
@@ -12,4 +13,7 @@ public interface RunHistoryRepository extends JpaRepository<RunHistoryEntry, Lon
     List<RunHistoryEntry> findByRunIdOrderByIdAsc(UUID runId);
 
     boolean existsByRunIdAndState(UUID runId, RunState state);
+
+    /** The run's newest entry of {@code kind}. */
+    Optional<RunHistoryEntry> findFirstByRunIdAndKindOrderByIdDesc(UUID runId, HistoryKind kind);
 }

@@ -3,6 +3,7 @@ package io.polysync.task.run;
 import io.polysync.model.event.RetryScheduled;
 import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.event.RunWaiting;
 import io.polysync.model.run.RunState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -38,6 +40,28 @@ public class RunReadModel {
             on(changed);
         } else if (event instanceof RetryScheduled retry) {
             on(retry);
+        } else if (event instanceof RunWaiting waiting) {
+            on(waiting);
+        }
+    }
+
+    /**
+     * A new reason why a queued run waits: shown as its {@code waitingReason} and recorded once as a WAITING entry.
+     * An event no newer than the run's latest WAITING entry is a replay (or overtaken) and changes nothing; the
+     * database keeps microseconds, so the comparison does too.
+     */
+    private void on(RunWaiting event) {
+        TaskRun run = runs.findById(event.runId()).orElse(null);
+        if (run == null) {
+            log.warn("run {} waits, but this read model does not know it", event.runId());
+            return;
+        }
+        Instant now = clock.instant();
+        Instant at = (event.occurredAt() != null ? event.occurredAt() : now).truncatedTo(ChronoUnit.MICROS);
+        boolean stale = history.findFirstByRunIdAndKindOrderByIdDesc(run.runId(), HistoryKind.WAITING)
+                .map(latest -> !at.isAfter(latest.at())).orElse(false);
+        if (!stale && run.waitingFor(event.reason(), now)) {
+            history.save(RunHistoryEntry.waiting(run.runId(), event.reason(), at));
         }
     }
 

@@ -164,6 +164,19 @@ public class TaskRun {
         }
     }
 
+    /**
+     * The dispatcher gave a new reason why this run is not admitted yet; answers whether it is news. Only a QUEUED
+     * run waits: once it leaves QUEUED, its reason is cleared and later waiting events change nothing.
+     */
+    boolean waitingFor(String reason, Instant now) {
+        if (state != RunState.QUEUED || reason == null || reason.equals(waitingReason)) {
+            return false;
+        }
+        waitingReason = reason;
+        updatedAt = now;
+        return true;
+    }
+
     /** Timestamps and details only ever fill in: an event that lacks one does not erase what is known. */
     private void copy(RunStateChanged e, Instant now) {
         if (e.taskName() != null) {

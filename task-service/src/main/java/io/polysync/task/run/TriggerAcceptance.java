@@ -14,6 +14,7 @@ import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.task.definition.Task;
 import io.polysync.task.definition.TaskRepository;
+import io.polysync.task.definition.TaskSnapshots;
 import io.polysync.task.run.TriggerRejectedException.Reason;
 import io.polysync.task.validation.Errors;
 import io.polysync.task.validation.FieldError;
@@ -51,6 +52,7 @@ public class TriggerAcceptance {
     }
 
     private final TaskRepository tasks;
+    private final TaskSnapshots snapshots;
     private final TaskRunRepository runs;
     private final RunHistoryRepository history;
     private final Outbox outbox;
@@ -59,10 +61,11 @@ public class TriggerAcceptance {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public TriggerAcceptance(TaskRepository tasks, TaskRunRepository runs, RunHistoryRepository history,
-                             Outbox outbox, ParameterValidation validation, VaultReferences vaults,
-                             PlatformTransactionManager transactions, Clock clock) {
+    public TriggerAcceptance(TaskRepository tasks, TaskSnapshots snapshots, TaskRunRepository runs,
+                             RunHistoryRepository history, Outbox outbox, ParameterValidation validation,
+                             VaultReferences vaults, PlatformTransactionManager transactions, Clock clock) {
         this.tasks = tasks;
+        this.snapshots = snapshots;
         this.runs = runs;
         this.history = history;
         this.outbox = outbox;
@@ -94,7 +97,7 @@ public class TriggerAcceptance {
             return new Acceptance(new RunAccepted(existing.runId(), existing.state()), true);
         }
 
-        TaskSnapshot snapshot = task.snapshot();
+        TaskSnapshot snapshot = snapshots.of(task);
         Map<String, Object> mappedInputs = mappedInputs(snapshot);
         checkParameters(snapshot, Parameters.effective(snapshot.job().defaults(), snapshot.parameters(),
                 mappedInputs, request.overrides()));

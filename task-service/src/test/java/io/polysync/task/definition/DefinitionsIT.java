@@ -186,7 +186,7 @@ class DefinitionsIT extends IntegrationTest {
         assertThat(types.status()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         types.body().forEach(t -> names.add(t.path("name").asString()));
-        assertThat(names).containsExactly("noop", "http.request", "shell.command");
+        assertThat(names).containsExactly("noop", "http.request", "shell.command", "sql.query", "kafka.publish");
         JsonNode http = types.body().get(1);
         assertThat(http.path("platformTypes").toString()).isEqualTo("[\"http\"]");
         assertThat(http.path("parameterSchema").path("required").toString()).isEqualTo("[\"path\"]");
