@@ -74,6 +74,9 @@ public final class StandaloneApplication {
                 serviceArgs.putAll(secrets.taskService());
             } else if (service == WorkerApplication.class) {
                 serviceArgs.putAll(secrets.worker());
+                // vault references are resolved through the task-service's internal API, in this same JVM
+                serviceArgs.put("polysync.worker.task-service-url", "http://127.0.0.1:"
+                        + parent.getEnvironment().getProperty("server.port", "8080"));
             }
             serviceArgs.putAll(userArgs);
             boolean web = service == TaskServiceApplication.class;

@@ -2,6 +2,8 @@ package io.polysync.worker;
 
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
+import io.polysync.model.event.RunCancelled;
 import io.polysync.model.event.RunDispatched;
 import io.polysync.model.event.RunFailed;
 import io.polysync.model.event.RunHeartbeat;
@@ -13,7 +15,11 @@ import io.polysync.model.run.RunError;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.PlatformSnapshot;
 import io.polysync.runtime.testing.TestProperties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,7 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,8 +38,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +57,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = {
         "spring.config.name=" + WorkerApplication.CONFIG_NAME,
         "polysync.worker.worker-id=worker-it",
-        "polysync.worker.heartbeat-interval=300ms"})
+        "polysync.worker.heartbeat-interval=300ms",
+        "polysync.worker.concurrency=4"})
 class WorkerServiceIT {
 
     @DynamicPropertySource
@@ -53,8 +66,13 @@ class WorkerServiceIT {
         TestProperties.kafka(registry);
     }
 
+    private static final int CONCURRENCY = 4;
+
     @Autowired
     private KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    private KafkaListenerEndpointRegistry listeners;
 
     private KafkaConsumer<String, String> reports;
 
@@ -117,25 +135,169 @@ class WorkerServiceIT {
         assertThat(decoded.subList(1, decoded.size() - 1)).isNotEmpty().allMatch(RunHeartbeat.class::isInstance);
     }
 
+    @Test
+    void highPriorityRunsStartAheadOfALowPriorityBacklogPublishedBeforeThem() {
+        awaitEverySlotHoldsPartitions();
+        List<RunDispatched> low = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            low.add(dispatch(Topics.RUNS_LOW, Map.of("sleepMillis", 100), null));
+        }
+        Map<UUID, Instant> published = new HashMap<>();
+        List<RunDispatched> high = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Instant before = Instant.now();
+            RunDispatched run = dispatch(Topics.RUNS_HIGH, Map.of(), null);
+            published.put(run.runId(), before);
+            high.add(run);
+        }
+        Set<UUID> all = new HashSet<>();
+        low.forEach(run -> all.add(run.runId()));
+        high.forEach(run -> all.add(run.runId()));
+
+        List<RunStarted> starts = startsUntilAllFinished(all);
+
+        // a high run waits for the run in flight on the slot holding its partition (and, one time in ten, for one low
+        // run the share grants); meanwhile the other slots, finishing together, start a low run each once or twice
+        int bound = 2 * CONCURRENCY + 4;
+        for (RunDispatched run : high) {
+            Instant publishedAt = published.get(run.runId());
+            RunStarted started = starts.stream().filter(start -> start.runId().equals(run.runId())).findFirst()
+                    .orElseThrow();
+            long startsInBetween = starts.stream().filter(start -> start.occurredAt().isAfter(publishedAt)
+                    && start.occurredAt().isBefore(started.occurredAt())).count();
+            assertThat(startsInBetween).as("starts between publishing high run and its start").isLessThanOrEqualTo(bound);
+        }
+        Set<UUID> highIds = new HashSet<>(published.keySet());
+        int lastHigh = 0;
+        for (int i = 0; i < starts.size(); i++) {
+            if (highIds.contains(starts.get(i).runId())) {
+                lastHigh = i;
+            }
+        }
+        assertThat(starts.size() - 1 - lastHigh).as("low runs started after the last high one")
+                .isGreaterThanOrEqualTo(low.size() / 3);
+    }
+
+    @Test
+    void cancellingARunningRunThroughTheWorkerCommandsStopsItAndReportsCancelled() {
+        MessageListenerContainer commands = listeners.getListenerContainer("polysync-worker-commands");
+        await().atMost(Duration.ofSeconds(30)).until(() -> commands != null
+                && commands.getAssignedPartitions() != null && !commands.getAssignedPartitions().isEmpty());
+        RunDispatched run = dispatch(Map.of("sleepMillis", 10_000), null);
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+            collect(run, found);
+            return decode(found).stream().anyMatch(RunStarted.class::isInstance);
+        });
+
+        Instant cancelledAt = Instant.now();
+        kafka.send(Topics.WORKER_COMMANDS, run.runId().toString(),
+                Json.encode(new CancelRun(run.runId(), run.taskId(), "worker-it", cancelledAt))).join();
+
+        List<WorkerReport> decoded = decode(reportsUntilFinished(run, found));
+        WorkerReport last = decoded.get(decoded.size() - 1);
+        assertThat(last).isInstanceOfSatisfying(RunCancelled.class, cancelled -> {
+            assertThat(cancelled.workerId()).isEqualTo("worker-it");
+            assertThat(cancelled.reason()).isEqualTo("cancelled on request");
+        });
+        assertThat(Duration.between(cancelledAt, last.occurredAt())).isLessThan(Duration.ofSeconds(5));
+        assertThat(decoded).noneMatch(report -> report instanceof RunSucceeded || report instanceof RunFailed);
+    }
+
+    @Test
+    void anUndecodableRunGoesToTheDeadLetterTopicAndTheRunsBehindItStillExecute() {
+        String key = "garbage-" + UUID.randomUUID();
+        kafka.send(Topics.RUNS_NORMAL, key, "{not a run").join();
+        RunDispatched run = dispatch(Map.of(), null);
+
+        try (KafkaConsumer<String, String> deadLetters = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
+                ConsumerConfig.GROUP_ID_CONFIG, "worker-it-dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            deadLetters.subscribe(List.of(Topics.deadLetter(Topics.RUNS_NORMAL)));
+            List<String> values = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (key.equals(record.key())) {
+                        values.add(record.value());
+                    }
+                });
+                return !values.isEmpty();
+            });
+            assertThat(values).containsExactly("{not a run");
+        }
+        assertThat(decode(reportsUntilFinished(run))).last().isInstanceOf(RunSucceeded.class);
+    }
+
+    /** Slots join the group one after another; measured ordering needs the group settled with all of them. */
+    private static void awaitEverySlotHoldsPartitions() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers")))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("polysync-worker"))
+                        .describedGroups().get("polysync-worker").get();
+                return group.groupState() == GroupState.STABLE && group.members().size() == CONCURRENCY
+                        && group.members().stream().allMatch(member -> !member.assignment().topicPartitions().isEmpty());
+            });
+        }
+    }
+
     private RunDispatched dispatch(Map<String, Object> parameters, Long executionTimeoutSeconds) {
+        return dispatch(Topics.RUNS_NORMAL, parameters, executionTimeoutSeconds);
+    }
+
+    private RunDispatched dispatch(String topic, Map<String, Object> parameters, Long executionTimeoutSeconds) {
         RunDispatched run = new RunDispatched(UUID.randomUUID(), UUID.randomUUID(), "it-task", 1, TriggerType.MANUAL,
                 "noop", new PlatformSnapshot(UUID.randomUUID(), "nowhere", "http", Map.of("baseUrl", "http://localhost")),
                 parameters, executionTimeoutSeconds, 50, 1, Instant.now());
-        kafka.send(Topics.RUNS_NORMAL, run.runId().toString(), Json.encode(run)).join();
+        kafka.send(topic, run.runId().toString(), Json.encode(run)).join();
         return run;
+    }
+
+    /** The start reports of these runs in the order they started, once every run reported an outcome. */
+    private List<RunStarted> startsUntilAllFinished(Set<UUID> runs) {
+        List<WorkerReport> seen = new ArrayList<>();
+        Set<UUID> finished = new HashSet<>();
+        await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (ConsumerRecord<String, String> record : reports.poll(Duration.ofMillis(200))) {
+                WorkerReport report = Json.decode(record.value(), WorkerReport.class);
+                if (runs.contains(report.runId())) {
+                    seen.add(report);
+                    if (terminal(report)) {
+                        finished.add(report.runId());
+                    }
+                }
+            }
+            return finished.containsAll(runs);
+        });
+        return seen.stream().filter(RunStarted.class::isInstance).map(RunStarted.class::cast)
+                .sorted(Comparator.comparing(RunStarted::occurredAt)).toList();
+    }
+
+    private void collect(RunDispatched run, List<ConsumerRecord<String, String>> into) {
+        for (ConsumerRecord<String, String> record : reports.poll(Duration.ofMillis(200))) {
+            if (Json.decode(record.value(), WorkerReport.class).runId().equals(run.runId())) {
+                into.add(record);
+            }
+        }
+    }
+
+    private static boolean terminal(WorkerReport report) {
+        return report instanceof RunSucceeded || report instanceof RunFailed || report instanceof RunCancelled;
     }
 
     /** This run's reports, in order, once a terminal one arrived. */
     private List<ConsumerRecord<String, String>> reportsUntilFinished(RunDispatched run) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        return reportsUntilFinished(run, new ArrayList<>());
+    }
+
+    private List<ConsumerRecord<String, String>> reportsUntilFinished(RunDispatched run,
+                                                                     List<ConsumerRecord<String, String>> found) {
         await().atMost(Duration.ofSeconds(45)).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (ConsumerRecord<String, String> record : reports.poll(Duration.ofMillis(200))) {
-                if (Json.decode(record.value(), WorkerReport.class).runId().equals(run.runId())) {
-                    found.add(record);
-                }
-            }
+            collect(run, found);
             return found.stream().map(record -> Json.decode(record.value(), WorkerReport.class))
-                    .anyMatch(report -> report instanceof RunSucceeded || report instanceof RunFailed);
+                    .anyMatch(WorkerServiceIT::terminal);
         });
         return found;
     }

@@ -22,11 +22,13 @@ public final class JobTypeCatalog {
     public static final String NOOP = "noop";
     public static final String HTTP_REQUEST = "http.request";
     public static final String SHELL_COMMAND = "shell.command";
+    public static final String SQL_QUERY = "sql.query";
+    public static final String KAFKA_PUBLISH = "kafka.publish";
 
     /** Platform types a Platform may have. */
     public static final Set<String> PLATFORM_TYPES = Set.of("http", "postgres", "kafka", "shell");
 
-    private static final List<String> BUILT_IN = List.of(NOOP, HTTP_REQUEST, SHELL_COMMAND);
+    private static final List<String> BUILT_IN = List.of(NOOP, HTTP_REQUEST, SHELL_COMMAND, SQL_QUERY, KAFKA_PUBLISH);
 
     private final Map<String, JobType> types;
 

@@ -4,8 +4,11 @@ import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.worker.execution.JobExecutor;
 import io.polysync.worker.execution.JobExecutorRegistry;
 import io.polysync.worker.executor.HttpRequestExecutor;
+import io.polysync.worker.executor.KafkaPublishExecutor;
 import io.polysync.worker.executor.NoopExecutor;
+import io.polysync.worker.executor.PlatformCircuitBreakers;
 import io.polysync.worker.executor.ShellCommandExecutor;
+import io.polysync.worker.executor.SqlQueryExecutor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,12 +30,23 @@ public class ExecutorConfiguration {
 
     @Bean
     HttpRequestExecutor httpRequestExecutor(WorkerProperties properties) {
-        return new HttpRequestExecutor(properties.http().defaultTimeout());
+        return new HttpRequestExecutor(properties.http().defaultTimeout(),
+                new PlatformCircuitBreakers(properties.http().circuitBreaker()));
     }
 
     @Bean
     ShellCommandExecutor shellCommandExecutor(WorkerProperties properties) {
         return new ShellCommandExecutor(properties.shell().killGracePeriod());
+    }
+
+    @Bean
+    SqlQueryExecutor sqlQueryExecutor() {
+        return new SqlQueryExecutor();
+    }
+
+    @Bean
+    KafkaPublishExecutor kafkaPublishExecutor() {
+        return new KafkaPublishExecutor();
     }
 
     @Bean

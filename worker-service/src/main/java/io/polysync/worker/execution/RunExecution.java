@@ -1,6 +1,7 @@
 package io.polysync.worker.execution;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.polysync.model.event.RunCancelled;
 import io.polysync.model.event.RunDispatched;
 import io.polysync.model.event.RunFailed;
 import io.polysync.model.event.RunHeartbeat;
@@ -12,6 +13,7 @@ import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.model.run.FailureReason;
 import io.polysync.model.run.RunError;
 import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.vault.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread of its own under the execution timeout (counted from the start report, DESIGN.md section 10 rule 8),
  * heartbeats while it runs, and reports the outcome. {@link #execute} returns only once the outcome is acknowledged,
  * so whoever hands runs in can acknowledge the run afterwards and a crash in between means a repeated attempt, never
- * a lost one.
+ * a lost one. A run can be stopped from outside: {@link #cancel} (reported {@code RunCancelled}) and
+ * {@link #interruptAll} on shutdown (reported FAILED {@code WORKER_SHUTDOWN}).
  */
 public class RunExecution implements AutoCloseable {
 
@@ -44,8 +49,13 @@ public class RunExecution implements AutoCloseable {
     static final int MAX_MESSAGE_LENGTH = 2_000;
     /** Beyond the shell grace period: how long a timed-out job may take to wind down before its slot is reused. */
     private static final Duration STOP_ALLOWANCE = Duration.ofSeconds(5);
+    /** Enough to cover the cancels of any realistic backlog; the oldest are forgotten first. */
+    private static final int REMEMBERED_CANCELS = 10_000;
+    static final String CANCEL_REASON = "cancelled on request";
 
     private final JobExecutorRegistry registry;
+    /** Resolves vault references before the job and masks their values in its result. */
+    private final ParameterResolver resolver;
     private final JobTypeCatalog catalog;
     private final RunReporter reporter;
     private final WorkerProperties properties;
@@ -54,10 +64,12 @@ public class RunExecution implements AutoCloseable {
     private final ExecutorService jobThreads = Executors.newCachedThreadPool(daemonThreads("polysync-job-"));
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("polysync-heartbeat-"));
+    private final InFlightRuns inFlight = new InFlightRuns(REMEMBERED_CANCELS);
 
     public RunExecution(JobExecutorRegistry registry, JobTypeCatalog catalog, RunReporter reporter,
-                        WorkerProperties properties, Clock clock, MeterRegistry meters) {
+                        WorkerProperties properties, Clock clock, MeterRegistry meters, ParameterResolver resolver) {
         this.registry = registry;
+        this.resolver = resolver;
         this.catalog = catalog;
         this.reporter = reporter;
         this.properties = properties;
@@ -69,10 +81,45 @@ public class RunExecution implements AutoCloseable {
      * Executes the run and reports its start and outcome.
      *
      * @throws ReportNotDeliveredException when a report could not be delivered; the run should be delivered again
-     * @throws InterruptedException        when this thread, or the job's, was interrupted by something other than the
-     *                                     execution timeout (the worker is stopping): no outcome was reported
+     * @throws InterruptedException        when this thread, or the job's, was interrupted other than through the
+     *                                     execution timeout, {@link #cancel} or {@link #interruptAll}: no outcome
+     *                                     was reported
      */
     public void execute(RunDispatched run) throws InterruptedException {
+        InFlightRuns.Attempt tracked = inFlight.register(run.runId());
+        try {
+            if (tracked.stopped() == InFlightRuns.Stop.CANCELLED) {
+                log.info("Run {} of task {} was cancelled before it was taken; skipped", run.runId(), run.taskName());
+                reporter.report(cancelled(run));
+                return;
+            }
+            execute(run, tracked);
+        } finally {
+            inFlight.unregister(run.runId(), tracked);
+        }
+    }
+
+    /**
+     * Stops the run if it executes here, and remembers its id so that a delivery still to come is skipped. Either
+     * way the run ends with a {@code RunCancelled} report instead of its outcome, unless the outcome came first.
+     *
+     * @return whether the run was executing here
+     */
+    public boolean cancel(UUID runId) {
+        return inFlight.cancel(runId);
+    }
+
+    /**
+     * Interrupts every run still executing because the worker stops (DESIGN.md section 10 rule 9). Each
+     * {@link #execute} call carrying one then reports it FAILED {@code WORKER_SHUTDOWN} (retryable) and returns.
+     *
+     * @return how many runs were interrupted
+     */
+    public int interruptAll() {
+        return inFlight.stopAll();
+    }
+
+    private void execute(RunDispatched run, InFlightRuns.Attempt tracked) throws InterruptedException {
         String workerId = properties.workerId();
         RunStarted started = new RunStarted(run.runId(), run.taskId(), workerId, clock.instant());
         reporter.report(started);
@@ -82,20 +129,27 @@ public class RunExecution implements AutoCloseable {
         metrics.started();
         Outcome outcome;
         try {
-            outcome = attempt(run, deadline);
+            outcome = attempt(run, deadline, tracked);
         } catch (InterruptedException e) {
             metrics.abandoned();
             throw e;
         } finally {
             heartbeat.stop();
         }
-        metrics.finished(outcome.result());
-        log(run, outcome.result());
-        reporter.report(report(run, workerId, outcome.result()));
+        if (outcome.cancelled()) {
+            metrics.cancelled();
+            log.info("Run {} of task {} cancelled on request", run.runId(), run.taskName());
+            reporter.report(cancelled(run));
+        } else {
+            metrics.finished(outcome.result());
+            log(run, outcome.result());
+            reporter.report(report(run, workerId, outcome.result()));
+        }
         outcome.awaitStopped(properties.shell().killGracePeriod().plus(STOP_ALLOWANCE));
     }
 
-    private Outcome attempt(RunDispatched run, Instant deadline) throws InterruptedException {
+    private Outcome attempt(RunDispatched run, Instant deadline, InFlightRuns.Attempt tracked)
+            throws InterruptedException {
         Optional<JobExecutor> executor = registry.find(run.jobType());
         if (executor.isEmpty()) {
             return Outcome.immediate(JobResult.nonRetryableFailure("job type '" + run.jobType()
@@ -112,11 +166,12 @@ public class RunExecution implements AutoCloseable {
         CountDownLatch stopped = new CountDownLatch(1);
         Future<JobResult> job = jobThreads.submit(() -> {
             try {
-                return executor.get().execute(context);
+                return resolver.execute(executor.get(), context);
             } finally {
                 stopped.countDown();
             }
         });
+        tracked.started(job);
         try {
             JobResult result = deadline == null
                     ? job.get()
@@ -127,12 +182,26 @@ public class RunExecution implements AutoCloseable {
             job.cancel(true);
             return new Outcome(JobResult.failure(RunError.retryable(FailureReason.TIMED_OUT,
                     "exceeded its execution timeout of " + run.executionTimeoutSeconds() + " s")), stopped);
+        } catch (CancellationException e) {
+            return stoppedOutcome(tracked.stopped(), stopped);
         } catch (ExecutionException e) {
             return new Outcome(failureOf(e.getCause()), stopped);
         } catch (InterruptedException e) {
             job.cancel(true);
             throw e;
         }
+    }
+
+    private Outcome stoppedOutcome(InFlightRuns.Stop stop, CountDownLatch stopped) {
+        if (stop == InFlightRuns.Stop.CANCELLED) {
+            return new Outcome(null, stopped, true);
+        }
+        return new Outcome(JobResult.failure(RunError.retryable(FailureReason.WORKER_SHUTDOWN,
+                "worker " + properties.workerId() + " shut down before the run finished")), stopped);
+    }
+
+    private RunCancelled cancelled(RunDispatched run) {
+        return new RunCancelled(run.runId(), run.taskId(), properties.workerId(), CANCEL_REASON, clock.instant());
     }
 
     private static JobResult failureOf(Throwable cause) throws InterruptedException {
@@ -231,7 +300,11 @@ public class RunExecution implements AutoCloseable {
     }
 
     /** The result of an attempt, and a way to wait until its executor has really let go (after an interruption). */
-    private record Outcome(JobResult result, CountDownLatch stopped) {
+    private record Outcome(JobResult result, CountDownLatch stopped, boolean cancelled) {
+
+        Outcome(JobResult result, CountDownLatch stopped) {
+            this(result, stopped, false);
+        }
 
         static Outcome immediate(JobResult result) {
             return new Outcome(result, new CountDownLatch(0));
@@ -239,7 +312,7 @@ public class RunExecution implements AutoCloseable {
 
         void awaitStopped(Duration limit) throws InterruptedException {
             if (!stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("A timed-out job did not stop within {}; its thread is abandoned", limit);
+                log.warn("An interrupted job did not stop within {}; its thread is abandoned", limit);
             }
         }
     }

@@ -15,6 +15,7 @@ final class RunMetrics {
     private final Counter succeeded;
     private final Map<FailureReason, Counter> failed = new EnumMap<>(FailureReason.class);
     private final Counter abandoned;
+    private final Counter cancelled;
 
     RunMetrics(MeterRegistry meters) {
         meters.gauge("polysync.worker.runs.active", active);
@@ -23,6 +24,7 @@ final class RunMetrics {
             failed.put(reason, outcome(meters, "failed", reason.name()));
         }
         abandoned = outcome(meters, "abandoned", "none");
+        cancelled = outcome(meters, "cancelled", "none");
     }
 
     private static Counter outcome(MeterRegistry meters, String outcome, String reason) {
@@ -44,6 +46,12 @@ final class RunMetrics {
         } else {
             succeeded.increment();
         }
+    }
+
+    /** Stopped on request; reported as cancelled. */
+    void cancelled() {
+        active.decrementAndGet();
+        cancelled.increment();
     }
 
     /** The worker stopped before the outcome could be reported. */

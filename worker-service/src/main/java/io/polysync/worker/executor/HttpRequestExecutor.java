@@ -1,5 +1,6 @@
 package io.polysync.worker.executor;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.polysync.model.Json;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.worker.execution.InvalidParametersException;
@@ -38,7 +39,9 @@ import java.util.stream.Collectors;
  * {@code body} (parsed when the response is JSON, else text; at most 64 KiB). DESIGN.md section 10 rule 10: a 4xx
  * fails for good, a 5xx, a connection error or a timeout may be retried. The final URL's host must be one of the
  * platform's {@code allowedHosts} (default: the base URL's host), so a task cannot reach arbitrary addresses;
- * redirects are not followed for the same reason (a 3xx is a success with its status).
+ * redirects are not followed for the same reason (a 3xx is a success with its status). Each platform has a circuit
+ * breaker: the calls that may be retried count as its failures, and while it is open runs fail fast (retryable)
+ * without a request.
  */
 public class HttpRequestExecutor implements JobExecutor {
 
@@ -49,9 +52,11 @@ public class HttpRequestExecutor implements JobExecutor {
 
     private final HttpClient client;
     private final Duration defaultTimeout;
+    private final PlatformCircuitBreakers breakers;
 
-    public HttpRequestExecutor(Duration defaultTimeout) {
+    public HttpRequestExecutor(Duration defaultTimeout, PlatformCircuitBreakers breakers) {
         this.defaultTimeout = defaultTimeout;
+        this.breakers = breakers;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -90,6 +95,29 @@ public class HttpRequestExecutor implements JobExecutor {
                 .orElse(defaultTimeout);
         HttpRequest request = request(uri, method, headers(config, params), params.raw("body").orElse(null), timeout);
 
+        String platform = context.platform().name() == null ? base.getHost() : context.platform().name();
+        CircuitBreaker breaker = breakers.of(platform);
+        if (!breaker.tryAcquirePermission()) {
+            return JobResult.retryableFailure(described + " not sent: circuit open for platform " + platform);
+        }
+        long startedAt = breaker.getCurrentTimestamp();
+        JobResult result;
+        try {
+            result = call(request, described, timeout);
+        } catch (InterruptedException | RuntimeException e) {
+            breaker.releasePermission();
+            throw e;
+        }
+        long elapsed = breaker.getCurrentTimestamp() - startedAt;
+        if (result instanceof JobResult.Failure failure && failure.error().retryable()) {
+            breaker.onError(elapsed, breaker.getTimestampUnit(), new PlatformFailure(failure.error().message()));
+        } else {
+            breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+        }
+        return result;
+    }
+
+    private JobResult call(HttpRequest request, String described, Duration timeout) throws InterruptedException {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -243,5 +271,13 @@ public class HttpRequestExecutor implements JobExecutor {
     }
 
     private record Body(Object value) {
+    }
+
+    /** What the breaker records of a failed call; never thrown. */
+    private static final class PlatformFailure extends RuntimeException {
+
+        PlatformFailure(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -43,6 +43,43 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void bindsTheTaskServiceAndCircuitBreakerSettingsWithDefaults() {
+        WorkerProperties defaults = bind(Map.of());
+        WorkerProperties properties = bind(Map.of("polysync.worker.task-service-url", "http://tasks:9000",
+                "polysync.worker.internal-token", "t0k", "polysync.worker.http.circuit-breaker.window-size", "4",
+                "polysync.worker.http.circuit-breaker.failure-rate-threshold", "75",
+                "polysync.worker.http.circuit-breaker.wait-in-open-state", "5s"));
+
+        assertThat(defaults.taskServiceUrl()).isEqualTo("http://localhost:8080");
+        assertThat(defaults.internalToken()).isNull();
+        assertThat(defaults.http().circuitBreaker())
+                .isEqualTo(new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30)));
+        assertThat(properties.taskServiceUrl()).isEqualTo("http://tasks:9000");
+        assertThat(properties.internalToken()).isEqualTo("t0k");
+        assertThat(properties.http().circuitBreaker())
+                .isEqualTo(new WorkerProperties.CircuitBreaker(75, 4, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void sharesLowerBandsATenthAndGivesRunsThirtySecondsOnShutdownByDefault() {
+        WorkerProperties properties = bind(Map.of());
+
+        assertThat(properties.lowerBandShare()).isEqualTo(0.1);
+        assertThat(properties.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(bind(Map.of("polysync.worker.lower-band-share", "0.25", "polysync.worker.shutdown-grace", "2s")))
+                .satisfies(bound -> {
+                    assertThat(bound.lowerBandShare()).isEqualTo(0.25);
+                    assertThat(bound.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+                });
+    }
+
+    @Test
+    void refusesALowerBandShareAboveOneHalf() {
+        assertThatThrownBy(() -> bind(Map.of("polysync.worker.lower-band-share", "0.6")))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesAConcurrencyBelowOne() {
         assertThatThrownBy(() -> bind(Map.of("polysync.worker.concurrency", "0")))
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);

@@ -1,9 +1,13 @@
 package io.polysync.worker.execution;
 
 import io.polysync.model.jobtype.JobTypeCatalog;
+import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.executor.HttpRequestExecutor;
+import io.polysync.worker.executor.KafkaPublishExecutor;
 import io.polysync.worker.executor.NoopExecutor;
+import io.polysync.worker.executor.PlatformCircuitBreakers;
 import io.polysync.worker.executor.ShellCommandExecutor;
+import io.polysync.worker.executor.SqlQueryExecutor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,18 +21,23 @@ class JobExecutorRegistryTest {
 
     private final JobTypeCatalog catalog = JobTypeCatalog.builtIn();
     private final NoopExecutor noop = new NoopExecutor();
-    private final HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(1));
+    private final HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(1),
+            new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30))));
     private final ShellCommandExecutor shell = new ShellCommandExecutor(Duration.ofSeconds(1));
+    private final SqlQueryExecutor sql = new SqlQueryExecutor();
+    private final KafkaPublishExecutor kafka = new KafkaPublishExecutor();
 
     @Test
     void findsTheExecutorOfEachCatalogType() {
-        JobExecutorRegistry registry = new JobExecutorRegistry(List.of(noop, http, shell), catalog);
+        JobExecutorRegistry registry = new JobExecutorRegistry(List.of(noop, http, shell, sql, kafka), catalog);
 
         assertThat(registry.jobTypes()).containsExactlyInAnyOrderElementsOf(catalog.names());
         assertThat(registry.find("noop")).containsSame(noop);
         assertThat(registry.find("http.request")).containsSame(http);
         assertThat(registry.find("shell.command")).containsSame(shell);
-        assertThat(registry.find("sql.query")).isEmpty();
+        assertThat(registry.find("sql.query")).containsSame(sql);
+        assertThat(registry.find("kafka.publish")).containsSame(kafka);
+        assertThat(registry.find("custom.thing")).isEmpty();
         assertThat(registry.find(null)).isEmpty();
     }
 
@@ -46,7 +55,7 @@ class JobExecutorRegistryTest {
             }
         };
 
-        assertThatThrownBy(() -> new JobExecutorRegistry(List.of(noop, http, shell, anotherNoop), catalog))
+        assertThatThrownBy(() -> new JobExecutorRegistry(List.of(noop, http, shell, sql, kafka, anotherNoop), catalog))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("two executors for job type 'noop'")
                 .hasMessageContaining(NoopExecutor.class.getName());
@@ -73,7 +82,7 @@ class JobExecutorRegistryTest {
             }
         };
 
-        assertThat(new JobExecutorRegistry(List.of(noop, http, shell, extra), catalog).find("custom.thing"))
+        assertThat(new JobExecutorRegistry(List.of(noop, http, shell, sql, kafka, extra), catalog).find("custom.thing"))
                 .containsSame(extra);
     }
 }

@@ -13,6 +13,8 @@ import io.polysync.model.run.RunError;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.PlatformSnapshot;
 import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.vault.ParameterResolver;
+import io.polysync.worker.vault.SecretNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +40,16 @@ class RunExecutionTest {
     private final Scripted http = new Scripted(JobTypeCatalog.HTTP_REQUEST);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final RunExecution execution = new RunExecution(
-            new JobExecutorRegistry(List.of(noop, http, new Scripted(JobTypeCatalog.SHELL_COMMAND)),
+            new JobExecutorRegistry(List.of(noop, http, new Scripted(JobTypeCatalog.SHELL_COMMAND),
+                    new Scripted(JobTypeCatalog.SQL_QUERY), new Scripted(JobTypeCatalog.KAFKA_PUBLISH)),
                     JobTypeCatalog.builtIn()),
             JobTypeCatalog.builtIn(), reporter,
             new WorkerProperties(WORKER, 2, Duration.ofMillis(100), Duration.ofSeconds(5),
-                    new WorkerProperties.Shell(Duration.ofMillis(100)), new WorkerProperties.Http(Duration.ofSeconds(5))),
-            Clock.systemUTC(), meters);
+                    new WorkerProperties.Shell(Duration.ofMillis(100)), new WorkerProperties.Http(Duration.ofSeconds(5), null),
+                    null, null, 0.1, Duration.ofSeconds(1)),
+            Clock.systemUTC(), meters, new ParameterResolver(reference -> {
+                throw new SecretNotFoundException(reference);
+            }));
 
     @AfterEach
     void close() {
@@ -129,13 +135,13 @@ class RunExecutionTest {
 
     @Test
     void failsAnUnknownJobTypeForGoodAfterStartingIt() throws Exception {
-        execution.execute(run("sql.query", "postgres", null));
+        execution.execute(run("custom.thing", "postgres", null));
 
         assertThat(reporter.reports.get(0)).isInstanceOf(RunStarted.class);
         assertThat(failure()).satisfies(error -> {
             assertThat(error.reason()).isEqualTo(FailureReason.NON_RETRYABLE);
             assertThat(error.retryable()).isFalse();
-            assertThat(error.message()).contains("sql.query");
+            assertThat(error.message()).contains("custom.thing");
         });
     }
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.polysync.model.Json;
 import io.polysync.model.run.FailureReason;
+import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.execution.InvalidParametersException;
 import io.polysync.worker.execution.JobResult;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpRequestExecutorTest {
 
-    private final HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(5));
+    private final HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(5), breakers(10));
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final CountDownLatch releaseSlowResponse = new CountDownLatch(1);
     private HttpServer server;
@@ -90,8 +91,44 @@ class HttpRequestExecutorTest {
         }
     }
 
+    private static PlatformCircuitBreakers breakers(int windowSize) {
+        return new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, windowSize, Duration.ofMinutes(1)));
+    }
+
     private Map<String, Object> platform() {
         return Map.of("baseUrl", baseUrl);
+    }
+
+    @Test
+    void opensThePlatformsCircuitAfterRepeated5xxAndThenFailsFastWithoutARequest() throws Exception {
+        HttpRequestExecutor guarded = new HttpRequestExecutor(Duration.ofSeconds(5), breakers(4));
+        for (int i = 0; i < 4; i++) {
+            assertThat(guarded.execute(context("http", platform(), Map.of("path", "/broken"))))
+                    .isInstanceOfSatisfying(JobResult.Failure.class,
+                            failure -> assertThat(failure.error().message()).contains("answered 503"));
+        }
+
+        JobResult fastFailure = guarded.execute(context("http", platform(), Map.of("path", "/api/items")));
+
+        assertThat(fastFailure).isInstanceOfSatisfying(JobResult.Failure.class, failure -> {
+            assertThat(failure.error().reason()).isEqualTo(FailureReason.EXECUTION_FAILED);
+            assertThat(failure.error().retryable()).isTrue();
+            assertThat(failure.error().message()).contains("circuit open for platform a-platform");
+        });
+        assertThat(received).hasSize(4);
+    }
+
+    @Test
+    void keepsTheCircuitClosedWhenFailuresStayBelowTheThresholdOr4xxOnly() throws Exception {
+        HttpRequestExecutor guarded = new HttpRequestExecutor(Duration.ofSeconds(5), breakers(4));
+        for (int i = 0; i < 4; i++) {
+            guarded.execute(context("http", platform(), Map.of("path", "/missing")));
+        }
+        guarded.execute(context("http", platform(), Map.of("path", "/broken")));
+
+        assertThat(guarded.execute(context("http", platform(), Map.of("path", "/api/items"))))
+                .isInstanceOf(JobResult.Success.class);
+        assertThat(received).hasSize(6);
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.polysync.worker.execution;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+
+/**
+ * The runs this worker executes right now, and the ids of runs it was recently asked to cancel. A cancel that
+ * arrives before its run is taken is remembered (bounded, oldest forgotten first), so the run is skipped when it
+ * comes. Thread-safe: cancels come from the command listener, runs from the slots.
+ */
+final class InFlightRuns {
+
+    /** Why a run was stopped before its job finished. */
+    enum Stop { CANCELLED, SHUTDOWN }
+
+    private final Map<UUID, Attempt> running = new ConcurrentHashMap<>();
+    private final Set<UUID> cancelled;
+    private volatile boolean shuttingDown;
+
+    InFlightRuns(int rememberedCancels) {
+        this.cancelled = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+                return size() > rememberedCancels;
+            }
+        });
+    }
+
+    /** Registers the run as executing; the attempt is already stopped when the run was cancelled beforehand. */
+    Attempt register(UUID runId) {
+        Attempt attempt = new Attempt();
+        running.put(runId, attempt);
+        // registered first, checked second: a cancel racing with this sees either the attempt or the id
+        if (wasCancelled(runId)) {
+            attempt.stop(Stop.CANCELLED);
+        } else if (shuttingDown) {
+            attempt.stop(Stop.SHUTDOWN);
+        }
+        return attempt;
+    }
+
+    void unregister(UUID runId, Attempt attempt) {
+        running.remove(runId, attempt);
+    }
+
+    /** Remembers the cancel and stops the run if it executes here; true when it did. */
+    boolean cancel(UUID runId) {
+        synchronized (cancelled) {
+            cancelled.add(runId);
+        }
+        Attempt attempt = running.get(runId);
+        if (attempt == null) {
+            return false;
+        }
+        attempt.stop(Stop.CANCELLED);
+        return true;
+    }
+
+    /**
+     * Stops every executing run because the worker shuts down, and any run registered from now on; returns how many
+     * were executing.
+     */
+    int stopAll() {
+        shuttingDown = true;
+        running.values().forEach(attempt -> attempt.stop(Stop.SHUTDOWN));
+        return running.size();
+    }
+
+    private boolean wasCancelled(UUID runId) {
+        synchronized (cancelled) {
+            return cancelled.contains(runId);
+        }
+    }
+
+    /** One execution of a run; stopping it interrupts its job, now or as soon as the job is started. */
+    static final class Attempt {
+
+        private Stop stop;
+        private Future<?> job;
+
+        synchronized void stop(Stop reason) {
+            if (stop == null) {
+                stop = reason;
+            }
+            if (job != null) {
+                job.cancel(true);
+            }
+        }
+
+        synchronized void started(Future<?> job) {
+            this.job = job;
+            if (stop != null) {
+                job.cancel(true);
+            }
+        }
+
+        synchronized Stop stopped() {
+            return stop;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package io.polysync.worker.messaging;
+
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunDispatched;
+import io.polysync.model.run.Band;
+import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.execution.BandSelector;
+import io.polysync.worker.execution.ReportNotDeliveredException;
+import io.polysync.worker.execution.RunExecution;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Takes admitted runs from the band topics: {@code polysync.worker.concurrency} slots, each a thread with a consumer
+ * of its own in the worker group, executing one run at a time. Before each poll a slot asks its {@link BandSelector}
+ * which band to take from and pauses the partitions of the others, so a high-priority run waits at most for the run
+ * its slot is executing (DESIGN.md section 10 rule 23). A run's offset is committed only after its outcome was
+ * reported (at least once), and always before the next poll, so a rebalance never loses or repeats a finished run.
+ *
+ * <p>On stop (rule 9) the slots take no more runs, wait up to {@code polysync.worker.shutdown-grace} for the runs
+ * they execute, then have the rest interrupted and reported FAILED {@code WORKER_SHUTDOWN}, commit and close.
+ */
+@Component
+public class RunSlots implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RunSlots.class);
+    private static final List<String> TOPICS = List.of(Topics.RUNS_HIGH, Topics.RUNS_NORMAL, Topics.RUNS_LOW);
+    /** How long a slot waits for a run when every band seemed empty; also how quickly an idle slot notices a stop. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    /** How long a slot waits for the band it chose, which had work a moment ago. */
+    private static final Duration BAND_POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Beyond the report timeout and the kill grace: how long interrupted runs may take to report and let go. */
+    private static final Duration STOP_ALLOWANCE = Duration.ofSeconds(10);
+
+    private final ConsumerFactory<?, ?> consumers;
+    private final KafkaTemplate<String, String> kafka;
+    private final RunExecution execution;
+    private final WorkerProperties properties;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    public RunSlots(ConsumerFactory<?, ?> consumers, KafkaTemplate<String, String> kafka, RunExecution execution,
+                    WorkerProperties properties) {
+        this.consumers = consumers;
+        this.kafka = kafka;
+        this.execution = execution;
+        this.properties = properties;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        threads.clear();
+        for (int i = 0; i < properties.concurrency(); i++) {
+            Slot slot = new Slot(createConsumer(i),
+                    new BandSelector(properties.lowerBandShare(), () -> ThreadLocalRandom.current().nextDouble()));
+            Thread thread = new Thread(slot::run, "polysync-slot-" + i);
+            // the context's stop drains the slots; a daemon never keeps a JVM alive whose context failed to start
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Consumer<String, String> createConsumer(int index) {
+        Properties overrides = new Properties();
+        // one run per poll, committed by hand once reported: these are what the slot design relies on
+        overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // a fetch in flight for the bands a slot paused holds back the fetch of the band it chose next: keep it short
+        overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(FETCH_MAX_WAIT.toMillis()));
+        return (Consumer<String, String>) consumers.createConsumer(null, null, "-slot-" + index, overrides);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        long graceEnds = System.nanoTime() + properties.shutdownGrace().toNanos();
+        if (!joinUntil(graceEnds)) {
+            int interrupted = execution.interruptAll();
+            log.info("Shutdown grace of {} over: {} run(s) interrupted and reported as WORKER_SHUTDOWN",
+                    properties.shutdownGrace(), interrupted);
+            Duration allowance = properties.reportTimeout().plus(properties.shell().killGracePeriod())
+                    .plus(STOP_ALLOWANCE);
+            if (!joinUntil(System.nanoTime() + allowance.toNanos())) {
+                log.warn("Run slots did not stop within {} after the interruption; abandoning them", allowance);
+                threads.forEach(Thread::interrupt);
+            }
+        }
+    }
+
+    /** True when every slot thread ended before the deadline. */
+    private boolean joinUntil(long deadlineNanos) {
+        for (Thread thread : threads) {
+            long left = deadlineNanos - System.nanoTime();
+            try {
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Later than the listener containers, so cancels are still received while the slots drain. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 50;
+    }
+
+    /** One consumer executing one run at a time; used by its own thread only. */
+    private final class Slot {
+
+        private final Consumer<String, String> consumer;
+        private final BandSelector selector;
+        /** Offsets of reported runs not committed yet, because the group was rebalancing at the time. */
+        private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+        private Duration backoff = Duration.ZERO;
+
+        Slot(Consumer<String, String> consumer, BandSelector selector) {
+            this.consumer = consumer;
+            this.selector = selector;
+        }
+
+        void run() {
+            try (consumer) {
+                consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        // the last chance to commit them; whoever gets them next would repeat finished runs
+                        commitUncommitted();
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    }
+
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        partitions.forEach(uncommitted::remove);
+                    }
+                });
+                while (running) {
+                    takeOne();
+                }
+                commitUncommitted();
+            } catch (InterruptedException e) {
+                log.warn("Run slot {} interrupted; its run is delivered again", Thread.currentThread().getName());
+            } catch (RuntimeException e) {
+                log.error("Run slot {} failed and stops", Thread.currentThread().getName(), e);
+            }
+        }
+
+        private void takeOne() throws InterruptedException {
+            Set<TopicPartition> assigned = consumer.assignment();
+            Set<Band> withWork = bandsWithWork(assigned);
+            Set<TopicPartition> wanted = new HashSet<>(assigned);
+            selector.choose(withWork).ifPresent(band -> wanted.removeIf(partition -> band(partition) != band));
+            Set<TopicPartition> others = new HashSet<>(assigned);
+            others.removeAll(wanted);
+            consumer.pause(others);
+            consumer.resume(wanted);
+            ConsumerRecords<String, String> records = consumer.poll(withWork.isEmpty() ? IDLE_POLL : BAND_POLL);
+            commitUncommitted();
+            for (ConsumerRecord<String, String> record : records) {
+                if (!running) {
+                    // fetched as the worker stops: not committed, so another worker takes it
+                    return;
+                }
+                handle(record);
+            }
+        }
+
+        /** Bands with records this slot has not taken yet, on the partitions it holds; all of them when unknown. */
+        private Set<Band> bandsWithWork(Set<TopicPartition> assigned) {
+            Set<Band> bands = EnumSet.noneOf(Band.class);
+            if (assigned.isEmpty()) {
+                return bands;
+            }
+            try {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, METADATA_TIMEOUT);
+                for (TopicPartition partition : assigned) {
+                    Long end = ends.get(partition);
+                    if (end != null && end > consumer.position(partition, METADATA_TIMEOUT)) {
+                        bands.add(band(partition));
+                    }
+                }
+                return bands;
+            } catch (KafkaException e) {
+                log.debug("Backlog of the bands unknown: {}", e.toString());
+                return EnumSet.allOf(Band.class);
+            }
+        }
+
+        private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
+            RunDispatched run;
+            try {
+                run = Json.decode(record.value(), RunDispatched.class);
+            } catch (RuntimeException e) {
+                deadLetter(record, e);
+                return;
+            }
+            try {
+                execution.execute(run);
+                backoff = Duration.ZERO;
+                commit(record);
+            } catch (ReportNotDeliveredException e) {
+                retryLater(record, e);
+            }
+        }
+
+        private void deadLetter(ConsumerRecord<String, String> record, RuntimeException cause) throws InterruptedException {
+            String deadLetter = Topics.deadLetter(record.topic());
+            try {
+                kafka.send(deadLetter, record.key(), record.value())
+                        .get(properties.reportTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+                        deadLetter, cause.toString());
+                commit(record);
+            } catch (ExecutionException | TimeoutException e) {
+                retryLater(record, e);
+            }
+        }
+
+        private void commit(ConsumerRecord<String, String> record) {
+            uncommitted.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+            commitUncommitted();
+        }
+
+        private void commitUncommitted() {
+            if (uncommitted.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(uncommitted);
+                uncommitted.clear();
+            } catch (RebalanceInProgressException e) {
+                // the rebalance completes in the next poll, before which (or in whose revocation) this is retried
+                log.debug("Commit of {} deferred: the group is rebalancing", uncommitted);
+            } catch (KafkaException e) {
+                // the outcomes are reported: a repeated delivery is a repeated attempt, fenced by the dispatcher
+                log.warn("Offsets {} not committed: {}", uncommitted, e.toString());
+                uncommitted.clear();
+            }
+        }
+
+        /** Delivers the record to this slot again after a growing pause (the broker is probably away). */
+        private void retryLater(ConsumerRecord<String, String> record, Exception cause) throws InterruptedException {
+            backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+            log.warn("Run record {}-{}@{} not handled, again in {}: {}", record.topic(), record.partition(),
+                    record.offset(), backoff, cause.toString());
+            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+            long until = System.nanoTime() + backoff.toNanos();
+            while (running && System.nanoTime() < until) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Band band(TopicPartition partition) {
+        return switch (partition.topic()) {
+            case Topics.RUNS_HIGH -> Band.HIGH;
+            case Topics.RUNS_NORMAL -> Band.NORMAL;
+            default -> Band.LOW;
+        };
+    }
+}

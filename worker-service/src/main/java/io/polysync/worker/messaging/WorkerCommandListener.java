@@ -1,0 +1,44 @@
+package io.polysync.worker.messaging;
+
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
+import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.execution.RunExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Receives the dispatcher's commands to workers. Every worker instance reads all of them (a consumer group of its
+ * own, starting at the latest command), since the dispatcher does not know which instance will take a queued run.
+ */
+@Component
+public class WorkerCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommandListener.class);
+    static final String ID = "polysync-worker-commands";
+
+    private final RunExecution execution;
+    private final String groupId;
+
+    WorkerCommandListener(RunExecution execution, WorkerProperties properties) {
+        this.execution = execution;
+        this.groupId = "polysync-worker-commands-" + properties.workerId();
+    }
+
+    /** This instance's consumer group; read by the listener annotation. */
+    public String groupId() {
+        return groupId;
+    }
+
+    @KafkaListener(id = ID, idIsGroup = false, groupId = "#{__listener.groupId()}", topics = Topics.WORKER_COMMANDS,
+            concurrency = "1", properties = "auto.offset.reset=latest")
+    void on(String value) {
+        CancelRun cancel = Json.decode(value, CancelRun.class);
+        boolean wasRunning = execution.cancel(cancel.runId());
+        log.info("Cancel of run {} received; {}", cancel.runId(),
+                wasRunning ? "it is being stopped" : "it will be skipped if it comes here");
+    }
+}
