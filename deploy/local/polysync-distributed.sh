@@ -6,7 +6,9 @@
 #   deploy/local/polysync-distributed.sh stop
 #
 # Environment: POLYSYNC_DB_URL (default jdbc:postgresql://127.0.0.1:5432/polysync, created when missing),
-# POLYSYNC_DB_USER (postgres), KAFKA_PORT (9092), POLYSYNC_WORK (deploy/local/.work).
+# POLYSYNC_DB_USER (postgres), KAFKA_PORT (9092), POLYSYNC_WORK (deploy/local/.work), WORKERS (number of worker
+# processes, default 1, ports 8083, 8093, 8103, ...), POLYSYNC_ARGS (extra --key=value arguments for every service,
+# e.g. "--polysync.dispatcher.lease-timeout=5s"), POLYSYNC_ADMIN_TOKEN (passed on to the task-service).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${POLYSYNC_WORK:-$root/deploy/local/.work}
@@ -14,6 +16,7 @@ db_url=${POLYSYNC_DB_URL:-jdbc:postgresql://127.0.0.1:5432/polysync}
 db_user=${POLYSYNC_DB_USER:-postgres}
 kafka_port=${KAFKA_PORT:-9092}
 services=(dispatcher-service:8082 scheduler-service:8081 worker-service:8083 task-service:8080)
+for ((i = 1; i < ${WORKERS:-1}; i++)); do services+=("worker-service:$((8083 + 10 * i))"); done
 
 wait_for() { # url seconds
   for _ in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
@@ -71,12 +74,15 @@ start() {
   start_broker
   for s in "${services[@]}"; do
     local name=${s%%:*} port=${s##*:}
+    # shellcheck disable=SC2086
     nohup java -Xmx384m -jar "$root/$name/target/$name.jar" \
       --server.port="$port" \
       --spring.kafka.bootstrap-servers=127.0.0.1:"$kafka_port" \
       --spring.datasource.url="$db_url" --spring.datasource.username="$db_user" \
-      > "$work/logs/$name.log" 2>&1 &
-    echo $! > "$work/$name.pid"
+      --polysync.worker.worker-id="$name-$port" \
+      ${POLYSYNC_ARGS:-} \
+      > "$work/logs/$name-$port.log" 2>&1 &
+    echo $! > "$work/$name-$port.pid"
   done
   for s in "${services[@]}"; do
     wait_for "http://127.0.0.1:${s##*:}/actuator/health" 120
