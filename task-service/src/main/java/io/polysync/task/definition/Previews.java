@@ -19,7 +19,7 @@ import java.util.List;
 public final class Previews {
 
     static final int DEFAULT_COUNT = 10;
-    static final int MAX_COUNT = 100;
+    public static final int MAX_COUNT = 100;
     /** A preview lists at most this many retries; {@code totalRetries} tells how many the policy allows. */
     static final int MAX_RETRIES_SHOWN = 100;
 
@@ -53,7 +53,7 @@ public final class Previews {
     }
 
     /** @throws io.polysync.task.validation.InvalidRequestException naming {@code count} */
-    static int count(Integer count) {
+    public static int count(Integer count) {
         int n = count == null ? DEFAULT_COUNT : count;
         if (n < 1 || n > MAX_COUNT) {
             Errors errors = new Errors();
@@ -79,7 +79,7 @@ public final class Previews {
                 .toList(), n, now));
     }
 
-    static ScheduleAnswer schedules(TaskSnapshot task, int count, Instant now) {
+    public static ScheduleAnswer schedules(TaskSnapshot task, int count, Instant now) {
         List<CronSchedule> crons = new ArrayList<>();
         for (ScheduleSnapshot s : task.schedules()) {
             crons.add(CronSchedule.parse(s.cron(), s.timeZone()));

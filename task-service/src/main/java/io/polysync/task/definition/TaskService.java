@@ -161,6 +161,12 @@ public class TaskService {
                 .map(t -> TaskView.of(t, snapshots.of(t)));
     }
 
+    /** The names of every task, for suggesting a close one when a name is unknown. */
+    @Transactional(readOnly = true)
+    public List<String> names() {
+        return tasks.findAll().stream().map(Task::name).toList();
+    }
+
     /** The task's current definition, for previews. */
     @Transactional(readOnly = true)
     public TaskSnapshot snapshot(String name) {

@@ -25,11 +25,16 @@ public class RunOnceService {
     }
 
     public RunAccepted runOnce(String taskName, RunOnceRequest request) {
+        return runOnce(taskName, request, requester);
+    }
+
+    /** The same, recording {@code requestedBy} as the caller names itself (the copilot names its token). */
+    public RunAccepted runOnce(String taskName, RunOnceRequest request, String requestedBy) {
         RunOnceRequest body = request == null ? RunOnceRequest.EMPTY : request;
         // a fresh key is drawn once, before the transaction, so a retry after a lost race keeps the same run
         String key = body.idempotencyKey() != null ? body.idempotencyKey() : UUID.randomUUID().toString();
         try {
-            return acceptance.accept(new RunRequest(taskName, TriggerType.MANUAL, key, body.parameters(), requester))
+            return acceptance.accept(new RunRequest(taskName, TriggerType.MANUAL, key, body.parameters(), requestedBy))
                     .run();
         } catch (TriggerRejectedException e) {
             if (e.reason() == TriggerRejectedException.Reason.UNKNOWN_TASK) {

@@ -5,12 +5,14 @@ import io.polysync.model.run.TriggerType;
 import io.polysync.task.api.NotFoundException;
 import io.polysync.task.validation.Errors;
 import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -65,6 +67,20 @@ public class RunQueries {
             where.add((root, query, cb) -> root.get("triggerType").in(filter.triggerTypes()));
         }
         return runs.findAll(Specification.allOf(where), pageable).map(RunView::of);
+    }
+
+    /** The latest FAILED runs, of one task or of all ({@code taskId} null), finished at or after {@code since}. */
+    @Transactional(readOnly = true)
+    public List<RunView> failures(UUID taskId, Instant since, int limit) {
+        List<Specification<TaskRun>> where = new ArrayList<>();
+        where.add((root, query, cb) -> cb.equal(root.get("state"), RunState.FAILED));
+        where.add((root, query, cb) -> cb.greaterThanOrEqualTo(root.get("finishedAt"), since));
+        if (taskId != null) {
+            where.add((root, query, cb) -> cb.equal(root.get("taskId"), taskId));
+        }
+        Sort latestFirst = Sort.by(Sort.Order.desc("finishedAt"), Sort.Order.desc("runId"));
+        return runs.findAll(Specification.allOf(where), PageRequest.of(0, limit, latestFirst)).map(RunView::of)
+                .getContent();
     }
 
     /** Parses a comma-separated, case-insensitive list of enum names; reports unknown ones under {@code field}. */

@@ -101,6 +101,8 @@ public class SecurityConfiguration {
                         // Includes the OpenAPI document and the Swagger UI, both served under /api/v1.
                         .requestMatchers(read("/api/v1/**"))
                                 .hasAuthority(Role.VIEWER.authority())
+                        // The copilot's MCP endpoint: reading tools need viewer; run_task_once checks operator itself.
+                        .requestMatchers(any("/mcp", "/mcp/**")).hasAuthority(Role.VIEWER.authority())
                         .requestMatchers(method(HttpMethod.POST, "/api/v1/**"), method(HttpMethod.PUT, "/api/v1/**"),
                                 method(HttpMethod.PATCH, "/api/v1/**"), method(HttpMethod.DELETE, "/api/v1/**"))
                                 .hasAuthority(Role.EDITOR.authority())
