@@ -12,6 +12,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admits waiting runs from the database (DESIGN.md section 10 rule 21): whenever permits free (after the commit that
@@ -45,6 +47,8 @@ public class WaitingRuns implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** Counts releases about to commit; a pass that sees it move stops, so it never straddles a release. */
+    private final AtomicLong releases = new AtomicLong();
     private volatile ScheduledExecutorService timer;
 
     WaitingRuns(JdbcTemplate jdbc, TaskRunRepository runs, TaskDefinitions definitions,
@@ -65,6 +69,7 @@ public class WaitingRuns implements SmartLifecycle {
      * commit that freed a permit, and the ledger's admitted_at must never precede the finish it waited for.
      */
     public int admitWaiting(Instant now) {
+        long releasesAtStart = releases.get();
         List<WaitingOrder.Waiting> waiting = jdbc.query("SELECT run_id, priority, queued_at FROM task_run"
                         + " WHERE state = 'QUEUED' AND admitted_at IS NULL",
                 (rs, i) -> new WaitingOrder.Waiting(rs.getObject(1, UUID.class), rs.getInt(2),
@@ -72,8 +77,26 @@ public class WaitingRuns implements SmartLifecycle {
         int admitted = 0;
         for (WaitingOrder.Waiting run : waiting.stream()
                 .sorted(WaitingOrder.at(now, properties.ageingPerMinute())).toList()) {
+            if (releases.get() != releasesAtStart) {
+                // A permit was freed after higher-priority runs of this pass were found waiting: going on would hand
+                // it to a lower one. Stop; the wake after that commit starts a fresh pass from the top.
+                break;
+            }
             try {
-                if (Boolean.TRUE.equals(tx.execute(status -> recheck(run.runId(), clock.instant())))) {
+                Boolean result = tx.execute(status -> {
+                    boolean admittedNow = recheck(run.runId(), clock.instant());
+                    if (admittedNow && releases.get() != releasesAtStart) {
+                        // a release committed while this run was being decided: a higher run of this pass may now
+                        // fit, so this admission is undone and the fresh pass decides
+                        status.setRollbackOnly();
+                        return null;
+                    }
+                    return admittedNow;
+                });
+                if (result == null) {
+                    break;
+                }
+                if (result) {
                     admitted++;
                 }
             } catch (RuntimeException e) {
@@ -95,6 +118,12 @@ public class WaitingRuns implements SmartLifecycle {
         TaskRun run = found.get();
         TaskSnapshot task = definitions.resolve(run.taskId(), run.definitionVersion()).task();
         return admission.admitOrWait(run, task, now);
+    }
+
+    /** Permits are about to be freed: a pass in progress must not go on with the order it computed before. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    public void releasing(PermitsReleased released) {
+        releases.incrementAndGet();
     }
 
     /** Permits were freed and committed: re-check at once rather than at the next tick. */
