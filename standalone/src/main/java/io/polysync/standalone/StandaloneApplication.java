@@ -87,7 +87,7 @@ public final class StandaloneApplication {
             if (!web) {
                 serviceArgs.remove("server.port");
             }
-            new SpringApplicationBuilder(service, ServiceMeterRegistry.class)
+            new SpringApplicationBuilder(service, ServiceMeters.class)
                     .parent(parent)
                     .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                     .registerShutdownHook(false)
@@ -159,7 +159,7 @@ public final class StandaloneApplication {
 
     /**
      * The parent context: deliberately plain, holding only the broker and the meter registry the four services share
-     * (each registers into it through its own {@link ServiceMeterRegistry}).
+     * (each registers into it through its own {@link ServiceMeters}).
      */
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(StandaloneProperties.class)

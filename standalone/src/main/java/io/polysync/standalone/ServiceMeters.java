@@ -16,7 +16,7 @@ import java.util.List;
  * and everything it registers lands in the one registry {@code /actuator/prometheus} exposes.
  */
 @Configuration(proxyBeanMethods = false)
-class ServiceMeterRegistry {
+class ServiceMeters {
 
     @Bean
     @Primary
