@@ -21,9 +21,20 @@ public final class PolysyncClient {
     public static final String ADMIN_TOKEN = "psy_end-to-end-admin-token-for-tests-only-000000";
 
     private final String baseUrl;
+    private final String token;
 
     public PolysyncClient(String baseUrl) {
+        this(baseUrl, ADMIN_TOKEN);
+    }
+
+    private PolysyncClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** The same server, sending another bearer token. */
+    public PolysyncClient withToken(String other) {
+        return new PolysyncClient(baseUrl, other);
     }
 
     public Response post(String path, String json) {
@@ -49,7 +60,7 @@ public final class PolysyncClient {
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10))
-                            .header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                            .header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body());

@@ -105,9 +105,17 @@ public final class Browser implements AutoCloseable {
         return url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : url;
     }
 
-    /** Signs in through the login page and waits until the app shows the signed-in user. */
+    /** Signs in through the login page (landing on /tasks) and waits until the app shows the signed-in user. */
     public Browser signIn(String username, String password) {
         get("/login");
+        submitLogin(username, password);
+        waitFor(By.cssSelector("[data-testid=signed-in-user]"));
+        return this;
+    }
+
+    /** Opens {@code path}, which sends the visitor to the login page, signs in and so lands back on {@code path}. */
+    public Browser signIn(String username, String password, String path) {
+        get(path);
         submitLogin(username, password);
         waitFor(By.cssSelector("[data-testid=signed-in-user]"));
         return this;

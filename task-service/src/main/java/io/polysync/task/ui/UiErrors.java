@@ -5,13 +5,14 @@ import io.polysync.task.api.InUseException;
 import io.polysync.task.api.NotFoundException;
 import io.polysync.task.validation.FieldError;
 import io.polysync.task.validation.InvalidRequestException;
+import org.springframework.web.ErrorResponseException;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The field errors of a failed save, as the page shows them next to their fields: field path ({@code name},
@@ -19,6 +20,9 @@ import java.util.Set;
  * (empty unless a controller put the errors of a failed save there), so templates can always write
  * {@code th:classappend="${errors.has('name')} ? 'is-invalid'"} and {@code th:text="${errors.get('name')}"}.
  * Messages are plain text built by the services; Thymeleaf escapes them.
+ *
+ * <p>A form re-rendered with its errors is answered 200: browsers log every 4xx page load as a console error, and the
+ * page itself says what went wrong.
  */
 public final class UiErrors {
 
@@ -30,8 +34,9 @@ public final class UiErrors {
 
     /**
      * The errors a domain service reported through one of its exceptions ({@link InvalidRequestException},
-     * {@link ConflictException}, {@link NotFoundException}, {@link InUseException} under {@code name}); empty for any
-     * other exception, which callers rethrow.
+     * {@link ConflictException}, {@link NotFoundException}, {@link InUseException} under {@code name}, the detail of a
+     * client-error {@link ErrorResponseException} under the empty field); empty for any other exception, which callers
+     * rethrow. An empty field means "the request as a whole": pages show it above the form.
      */
     public static Optional<UiErrors> of(RuntimeException e) {
         UiErrors errors = new UiErrors();
@@ -43,6 +48,8 @@ public final class UiErrors {
             errors.add(notFound.field(), notFound.getMessage());
         } else if (e instanceof InUseException inUse) {
             errors.add("name", inUse.getMessage());
+        } else if (e instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError()) {
+            errors.add("", String.valueOf(response.getBody().getDetail()));
         } else {
             return Optional.empty();
         }
@@ -94,7 +101,7 @@ public final class UiErrors {
      * The messages of fields the page has no place for ({@code shown} are the fields it renders next to an input),
      * as "field message" lines for a summary above the form, so no error is ever silently dropped.
      */
-    public List<String> except(Set<String> shown) {
+    public List<String> except(Collection<String> shown) {
         return byField.entrySet().stream().filter(e -> !shown.contains(e.getKey()))
                 .map(e -> e.getKey().isEmpty() ? e.getValue() : e.getKey() + " " + e.getValue()).toList();
     }

@@ -25,10 +25,16 @@ public class UiPages {
 
     public static final String ERROR_VIEW = "error";
     private static final Logger log = LoggerFactory.getLogger(UiPages.class);
+    private static final UiTime TIME = new UiTime();
 
     @ModelAttribute("currentUser")
     UiUser currentUser(Authentication authentication) {
         return UiUser.of(authentication);
+    }
+
+    @ModelAttribute("time")
+    UiTime time() {
+        return TIME;
     }
 
     @ModelAttribute("errors")
