@@ -78,6 +78,39 @@ class AdminPagesBrowserIT {
     }
 
     @Test
+    void aProfileInUseIsNotDeletedAndItsTasksAreShown() {
+        String profile = unique("ui-used");
+        String task = unique("ui-task");
+        PolysyncClient api = UiTestApp.api();
+        assertThat(api.post("/api/v1/contention-profiles", "{\"name\":\"" + profile + "\",\"maxConcurrent\":1}")
+                .status()).isEqualTo(201);
+        api.post("/api/v1/platforms", "{\"name\":\"ui-shell\",\"type\":\"shell\",\"config\":{}}");
+        api.post("/api/v1/jobs", "{\"name\":\"ui-echo\",\"platform\":\"ui-shell\",\"jobType\":\"shell.command\"}");
+        PolysyncClient.Response created = api.post("/api/v1/tasks", "{\"name\":\"" + task + "\",\"job\":\"ui-echo\","
+                + "\"parameters\":{\"command\":[\"true\"]},\"contentionProfiles\":[\"" + profile + "\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        try (Browser browser = Browser.open()) {
+            browser.signIn("admin", UiTestApp.adminPassword(), "/profiles/" + profile);
+            browser.find(By.id("delete")).click();
+            browser.driver().switchTo().alert().accept();
+            WebElement referrers = browser.waitFor(By.cssSelector("[data-testid=referrers]"));
+            assertThat(referrers.getText()).contains("cannot be deleted").contains(task);
+            assertThat(api.get("/api/v1/contention-profiles/" + profile).status()).isEqualTo(200);
+            browser.screenshot("profile-delete-refused");
+
+            assertThat(api.put("/api/v1/tasks/" + task, "{\"name\":\"" + task + "\",\"job\":\"ui-echo\","
+                    + "\"parameters\":{\"command\":[\"true\"]}}").status()).isEqualTo(200);
+            browser.get("/profiles/" + profile);
+            browser.find(By.id("delete")).click();
+            browser.driver().switchTo().alert().accept();
+            browser.waitFor(By.cssSelector("[data-testid=flash-message]"));
+            assertThat(browser.path()).startsWith("/profiles");
+            assertThat(api.get("/api/v1/contention-profiles/" + profile).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void aVaultSecretIsSetAndItsValueNeverShown() {
         String vault = unique("ui-vault");
         String value = "s3cret-" + UUID.randomUUID();
@@ -175,10 +208,12 @@ class AdminPagesBrowserIT {
             assertThat(browser.findAll(By.id("new-profile"))).isEmpty();
             browser.screenshot("viewer-profiles");
 
-            for (String page : new String[] {"/users", "/tokens", "/users/new", "/vaults/new", "/profiles/new"}) {
+            for (String page : new String[] {"/tokens", "/users/new", "/vaults/new", "/profiles/new", "/users"}) {
                 browser.get(page);
                 assertThat(browser.waitFor(By.cssSelector("[data-testid=error-title]")).getText()).as(page)
                         .contains("403");
+                assertThat(browser.find(By.cssSelector("[data-testid=signed-in-user]")).getText()).as(page)
+                        .contains(viewer);
             }
             browser.screenshot("viewer-forbidden");
 

@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -61,6 +62,10 @@ public class UiPages {
     /** Renders the error page with {@code status}; {@code detail} is plain text (escaped by the template). */
     public static String errorPage(HttpStatus status, String detail, Model model, HttpServletResponse response) {
         response.setStatus(status.value());
+        // exception handlers get a fresh model, without what the @ModelAttribute methods put there
+        if (!model.containsAttribute("currentUser")) {
+            model.addAttribute("currentUser", UiUser.of(SecurityContextHolder.getContext().getAuthentication()));
+        }
         model.addAttribute("status", status.value());
         model.addAttribute("title", status.getReasonPhrase());
         model.addAttribute("detail", detail);
