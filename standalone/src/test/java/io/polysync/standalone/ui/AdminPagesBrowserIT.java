@@ -3,6 +3,7 @@ package io.polysync.standalone.ui;
 import io.polysync.standalone.PolysyncClient;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -219,6 +220,26 @@ class AdminPagesBrowserIT {
 
             browser.get("/vaults");
             assertThat(browser.findAll(By.id("new-vault"))).isEmpty();
+        }
+    }
+
+    @Test
+    void formsAreReachableByKeyboard() {
+        String name = unique("ui-keys");
+        try (Browser browser = Browser.open()) {
+            browser.signIn("admin", UiTestApp.adminPassword(), "/profiles/new");
+            browser.find(By.tagName("body")).sendKeys(Keys.TAB);
+            assertThat(browser.driver().switchTo().activeElement().getText()).isEqualTo("Skip to content");
+            browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            browser.find(By.id("name")).click();
+            browser.driver().switchTo().activeElement().sendKeys(name, Keys.TAB, "3", Keys.TAB, Keys.TAB, Keys.ENTER);
+            browser.waitFor(By.cssSelector("[data-testid=flash-message]"));
+            assertThat(UiTestApp.api().get("/api/v1/contention-profiles/" + name).json().path("maxConcurrent")
+                    .asInt()).isEqualTo(3);
+            for (WebElement input : browser.findAll(By.cssSelector("main input, main select"))) {
+                assertThat(browser.findAll(By.cssSelector("label[for='" + input.getAttribute("id") + "']")))
+                        .as("a label for #%s", input.getAttribute("id")).isNotEmpty();
+            }
         }
     }
 
