@@ -148,6 +148,31 @@ class AdminPagesBrowserIT {
     }
 
     @Test
+    void anEnvVaultAsksForItsPrefixAndKeepsWhatWasTyped() {
+        String vault = unique("ui-env");
+        try (Browser browser = Browser.open()) {
+            browser.signIn("admin", UiTestApp.adminPassword(), "/vaults/new");
+            assertThat(browser.find(By.id("prefix")).isDisplayed()).as("only the builtin kind's settings").isFalse();
+            browser.type(By.id("name"), vault);
+            new Select(browser.find(By.id("kind"))).selectByValue("env");
+            browser.waitFor(By.id("prefix"));
+            browser.find(By.id("save")).click();
+
+            assertThat(browser.waitFor(By.cssSelector("#prefix.is-invalid + .invalid-feedback")).getText())
+                    .contains("is required");
+            assertThat(browser.find(By.id("name")).getAttribute("value")).isEqualTo(vault);
+            assertThat(new Select(browser.find(By.id("kind"))).getFirstSelectedOption().getText()).isEqualTo("env");
+            browser.screenshot("vault-env-validation-error");
+
+            browser.type(By.id("prefix"), "APP_SECRET_");
+            browser.find(By.id("save")).click();
+            browser.waitFor(By.cssSelector("[data-testid=flash-message]"));
+            assertThat(browser.find(By.tagName("main")).getText()).contains("APP_SECRET_")
+                    .contains("live outside Polysync").doesNotContain("Set secret");
+        }
+    }
+
+    @Test
     void anAdminCreatesAUserAndATokenWhoseValueIsShownOnce() {
         String user = unique("ui-user");
         String token = unique("ui-token");
