@@ -46,7 +46,7 @@ class AdminTokenBootstrapTest {
 
     private AdminTokenBootstrap bootstrap(String adminToken, String internalToken) {
         TaskServiceProperties properties = new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(adminToken, Duration.ofSeconds(10)),
+                new TaskServiceProperties.Security(adminToken, Duration.ofSeconds(10), null),
                 new TaskServiceProperties.Vault(null, internalToken));
         return new AdminTokenBootstrap(tokens, users, new ApiTokenAuthenticator(tokens, Clock.systemUTC(), properties),
                 transactions, Clock.systemUTC(), properties);
@@ -54,7 +54,7 @@ class AdminTokenBootstrapTest {
 
     private ApiTokenAuthenticator authenticator() {
         return new ApiTokenAuthenticator(tokens, Clock.systemUTC(), new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(null, Duration.ofSeconds(10)), new TaskServiceProperties.Vault(null, null)));
+                new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null), new TaskServiceProperties.Vault(null, null)));
     }
 
     @Test
