@@ -1,12 +1,14 @@
 package io.polysync.task.ui.task;
 
-import java.util.LinkedHashMap;
+import io.polysync.task.ui.UiErrors;
+
 import java.util.List;
 import java.util.Map;
 
 /**
  * The field errors of a refused save, by the API's field path ({@code name}, {@code parameters.x},
- * {@code retry.maxRetryAttempts}), with the lookups the editor's tabs need.
+ * {@code retry.maxRetryAttempts}): {@link UiErrors} with the lookups the editor's tabs need (which tab an error is
+ * on, and the errors inside one parameter).
  */
 final class EditorErrors {
 
@@ -20,10 +22,15 @@ final class EditorErrors {
                     "contentionProfiles"));
     static final List<String> TAB_ORDER = List.of("general", "settings", "dependencies", "scheduling", "runtime");
 
-    private final Map<String, String> messages = new LinkedHashMap<>();
+    private final UiErrors errors = UiErrors.none();
+    private final Map<String, String> messages = errors.all();
 
     void add(String field, String message) {
-        messages.merge(field, message, (a, b) -> a + "; " + b);
+        errors.add(field, message);
+    }
+
+    void add(UiErrors reported) {
+        reported.all().forEach(this::add);
     }
 
     public boolean has(String field) {
@@ -43,7 +50,7 @@ final class EditorErrors {
     }
 
     /** The messages about {@code field} or anything inside it ({@code parameters.x.y}, {@code parameters.x[0]}). */
-    String under(String field) {
+    public String under(String field) {
         List<String> found = messages.entrySet().stream().filter(e -> within(e.getKey(), field))
                 .map(e -> e.getKey().equals(field) ? e.getValue() : e.getKey() + ": " + e.getValue()).toList();
         return found.isEmpty() ? null : String.join("; ", found);

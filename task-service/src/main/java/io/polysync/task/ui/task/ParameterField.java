@@ -19,7 +19,7 @@ import java.util.Map;
 record ParameterField(String name, String type, String description, String defaultValue, boolean required,
                       List<String> choices, TaskForm.ParamInput input, String error) {
 
-    boolean vault() {
+    public boolean vault() {
         return TaskForm.VAULT.equals(input.mode());
     }
 

@@ -4,7 +4,6 @@ import io.polysync.model.Json;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.model.task.Backoff;
 import io.polysync.model.task.MisfirePolicy;
-import io.polysync.task.api.ConflictException;
 import io.polysync.task.api.NotFoundException;
 import io.polysync.task.definition.Previews;
 import io.polysync.task.definition.TaskRequest;
@@ -22,11 +21,13 @@ import io.polysync.task.vault.VaultService;
 import io.polysync.task.vault.VaultView;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
-import org.springframework.security.core.Authentication;
+import io.polysync.task.ui.UiErrors;
+import io.polysync.task.ui.UiUser;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -84,44 +85,41 @@ class TaskEditorController {
     }
 
     @GetMapping("/tasks/new")
-    String create(@RequestParam(name = "tab", defaultValue = "general") String tab, Authentication user,
-                  Model model) {
-        Permissions.require(user, Role.EDITOR);
+    String create(@RequestParam(name = "tab", defaultValue = "general") String tab,
+                  @ModelAttribute("currentUser") UiUser user, Model model) {
+        user.require(Role.EDITOR);
         return editor(model, user, null, TaskForm.blank(), new EditorErrors(), tab);
     }
 
     @GetMapping("/tasks/{name}")
     String edit(@PathVariable String name, @RequestParam(name = "tab", defaultValue = "general") String tab,
-                Authentication user, Model model) {
+                @ModelAttribute("currentUser") UiUser user, Model model) {
         TaskView task = saved(name);
         return editor(model, user, task, TaskForm.of(task), new EditorErrors(), tab);
     }
 
     @PostMapping("/tasks")
-    String saveNew(@RequestParam MultiValueMap<String, String> body, Authentication user, Model model,
-                   RedirectAttributes flash) {
-        Permissions.require(user, Role.EDITOR);
+    String saveNew(@RequestParam MultiValueMap<String, String> body, @ModelAttribute("currentUser") UiUser user,
+                   Model model, RedirectAttributes flash) {
+        user.require(Role.EDITOR);
         TaskForm form = TaskForm.read(body);
         String tab = tab(body.getFirst("tab"));
         EditorErrors errors = new EditorErrors();
         Optional<TaskRequest> request = request(form, jobOf(form.job()), errors);
         if (request.isPresent()) {
             try {
-                TaskView created = tasks.create(request.get());
-                return saved(created, tab, flash);
-            } catch (InvalidRequestException e) {
-                e.errors().forEach(f -> errors.add(f.field(), f.message()));
-            } catch (ConflictException e) {
-                errors.add(e.field(), e.getMessage());
+                return saved(tasks.create(request.get()), tab, flash);
+            } catch (RuntimeException e) {
+                errors.add(UiErrors.of(e).orElseThrow(() -> e));
             }
         }
         return editor(model, user, null, form, errors, errors.countOn(tab) > 0 ? tab : errors.firstTab(tab));
     }
 
     @PostMapping("/tasks/{name}")
-    String save(@PathVariable String name, @RequestParam MultiValueMap<String, String> body, Authentication user,
-                Model model, RedirectAttributes flash) {
-        Permissions.require(user, Role.EDITOR);
+    String save(@PathVariable String name, @RequestParam MultiValueMap<String, String> body,
+                @ModelAttribute("currentUser") UiUser user, Model model, RedirectAttributes flash) {
+        user.require(Role.EDITOR);
         TaskView task = saved(name);
         TaskForm read = TaskForm.read(body);
         TaskForm form = new TaskForm(task.name(), task.job(), read.parameters(), read.dependencies(),
@@ -135,8 +133,8 @@ class TaskEditorController {
         if (request.isPresent()) {
             try {
                 return saved(tasks.replace(name, request.get()), tab, flash);
-            } catch (InvalidRequestException e) {
-                e.errors().forEach(f -> errors.add(f.field(), f.message()));
+            } catch (RuntimeException e) {
+                errors.add(UiErrors.of(e).orElseThrow(() -> e));
             }
         }
         return editor(model, user, task, form, errors, errors.countOn(tab) > 0 ? tab : errors.firstTab(tab));
@@ -144,10 +142,10 @@ class TaskEditorController {
 
     /** Run Once, then the new run's page, where it is watched live. */
     @PostMapping("/tasks/{name}/run-once")
-    String runOnce(@PathVariable String name, Authentication user, RedirectAttributes flash) {
-        Permissions.require(user, Role.OPERATOR);
+    String runOnce(@PathVariable String name, @ModelAttribute("currentUser") UiUser user, RedirectAttributes flash) {
+        user.require(Role.OPERATOR);
         try {
-            RunAccepted run = runOnce.runOnce(name, null, user.getName());
+            RunAccepted run = runOnce.runOnce(name, null, user.name());
             return "redirect:/runs/" + run.runId();
         } catch (InvalidRequestException e) {
             flash.addFlashAttribute("error", "Run Once was refused: " + describe(e.errors()));
@@ -236,9 +234,9 @@ class TaskEditorController {
         return problems.isEmpty() ? Optional.of(request) : Optional.empty();
     }
 
-    private String editor(Model model, Authentication user, TaskView task, TaskForm form, EditorErrors errors,
+    private String editor(Model model, UiUser user, TaskView task, TaskForm form, EditorErrors errors,
                           String tab) {
-        boolean canEdit = Permissions.has(user, Role.EDITOR);
+        boolean canEdit = user.has(Role.EDITOR);
         Optional<JobView> job = jobOf(form.job());
         List<JobView> allJobs = jobs.list(null, PageRequest.of(0, ALL, Sort.by("name"))).getContent();
         Map<String, List<String>> taskOutputs = queries.taskOutputs();
@@ -258,6 +256,7 @@ class TaskEditorController {
         state.put("edges", queries.dependencyEdges());
 
         model.addAttribute("task", task);
+        model.addAttribute("pageTitle", task == null ? "New Task" : task.name());
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("tab", tab(tab));
@@ -272,7 +271,7 @@ class TaskEditorController {
         model.addAttribute("backoffs", Backoff.values());
         model.addAttribute("misfirePolicies", MisfirePolicy.values());
         model.addAttribute("canEdit", canEdit);
-        model.addAttribute("canRun", task != null && Permissions.has(user, Role.OPERATOR));
+        model.addAttribute("canRun", task != null && user.has(Role.OPERATOR));
         model.addAttribute("neverRun", task != null && !queries.hasRun(task.id()));
         model.addAttribute("state", Json.encode(state));
         schedulePreview(form, model);

@@ -7,10 +7,11 @@ import io.polysync.task.security.Role;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
-import org.springframework.security.core.Authentication;
+import io.polysync.task.ui.UiUser;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import java.time.Clock;
@@ -42,7 +43,8 @@ class TaskListController {
 
     @GetMapping("/tasks")
     String list(@RequestParam(name = "q", defaultValue = "") String query,
-                @RequestParam(name = "page", defaultValue = "0") int page, Authentication user, Model model) {
+                @RequestParam(name = "page", defaultValue = "0") int page,
+                @ModelAttribute("currentUser") UiUser user, Model model) {
         String q = query.trim();
         Page<TaskView> found = tasks.list(q, PageRequest.of(Math.max(page, 0), PAGE_SIZE, Sort.by("name")));
         if (found.getNumber() > 0 && found.getNumber() >= found.getTotalPages()) {
@@ -54,8 +56,8 @@ class TaskListController {
         model.addAttribute("rows", found.map(t -> row(t, lastRuns.get(t.id()), now)).getContent());
         model.addAttribute("page", found);
         model.addAttribute("q", q);
-        model.addAttribute("canEdit", Permissions.has(user, Role.EDITOR));
-        model.addAttribute("canRun", Permissions.has(user, Role.OPERATOR));
+        model.addAttribute("canEdit", user.has(Role.EDITOR));
+        model.addAttribute("canRun", user.has(Role.OPERATOR));
         return "tasks/list";
     }
 

@@ -113,7 +113,7 @@ class TaskPagesIT extends IntegrationTest {
 
         assertThat(result.getResponse().getStatus()).isEqualTo(302);
         assertThat(result.getResponse().getRedirectedUrl()).isEqualTo("/tasks/" + task + "?tab=scheduling");
-        assertThat(result.getFlashMap()).containsEntry("runOnceAdvice", true);
+        assertThat(result.getFlashMap().get("runOnceAdvice")).isEqualTo(true);
         assertThat(tasks.get(task).priority()).isEqualTo(60);
         assertThat(tasks.get(task).schedules()).extracting(s -> s.cron()).containsExactly("0 9 * * MON-FRI");
     }
@@ -153,12 +153,12 @@ class TaskPagesIT extends IntegrationTest {
 
     @Test
     void thePreviewsAnswerWithTheServiceCode() throws Exception {
-        String schedule = mvc.perform(post("/tasks/editor/schedule-preview").with(user(Role.VIEWER)).with(csrf())
+        String schedule = mvc.perform(post("/tasks/editor/schedule-preview").with(user(Role.EDITOR)).with(csrf())
                 .param("schedules[0].cron", "61 * * * *").param("schedules[0].timeZone", "UTC"))
                 .andReturn().getResponse().getContentAsString();
         assertThat(schedule).contains("Schedule 1 cron:");
 
-        String retry = mvc.perform(post("/tasks/editor/retry-preview").with(user(Role.VIEWER)).with(csrf())
+        String retry = mvc.perform(post("/tasks/editor/retry-preview").with(user(Role.EDITOR)).with(csrf())
                 .param("retry.enabled", "true").param("retry.maxRetryAttempts", "5")
                 .param("retry.backoff", "LINEAR").param("retry.initialDelaySeconds", "10"))
                 .andReturn().getResponse().getContentAsString();
