@@ -72,7 +72,9 @@
     if (!container || typeof cytoscape === 'undefined' || typeof dagre === 'undefined') return null;
     const { kinds, links } = neighbourhood(self, formParents, edges);
     const g = new dagre.graphlib.Graph();
-    g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 60, marginx: 10, marginy: 10 });
+    // left to right where there is room; top to bottom on a phone, where a long chain would shrink to nothing
+    const narrow = container.clientWidth < 600;
+    g.setGraph({ rankdir: narrow ? 'TB' : 'LR', nodesep: 24, ranksep: narrow ? 40 : 60, marginx: 10, marginy: 10 });
     g.setDefaultEdgeLabel(() => ({}));
     const sizes = new Map();
     for (const name of kinds.keys()) {

@@ -90,10 +90,10 @@ class TaskEditorBrowserIT {
             browser.waitFor(By.cssSelector("[data-testid=flash-message]"));
             assertThat(browser.path()).startsWith("/tasks/" + name);
             assertThat(browser.find(By.id("run-once-advice")).getText()).contains("Run Once");
-            assertThat(browser.find(By.id("job-locked")).getText()).isEqualTo(JOB);
             browser.screenshot("editor-saved-with-run-once-advice");
             tab(browser, "general");
-            assertThat(browser.waitFor(By.id("job-lock-reason")).getText()).contains("locked");
+            assertThat(browser.waitFor(By.id("job-locked")).getText()).isEqualTo(JOB);
+            assertThat(browser.find(By.id("job-lock-reason")).getText()).contains("locked");
             browser.screenshot("editor-general-job-locked");
         }
         JsonNode task = api.get("/api/v1/tasks/" + name).json();
@@ -266,9 +266,14 @@ class TaskEditorBrowserIT {
                 task)));
     }
 
-    /** Clicks the node's centre on the canvas: its rendered position plus the canvas's offset in the viewport. */
+    /**
+     * Clicks the node's centre on the canvas: its rendered position plus the canvas's offset in the viewport. The
+     * diagram is brought into view first, at once (Bootstrap makes scrolling smooth, which would move the canvas
+     * under the pointer), and Cytoscape is told so ({@code resize()}), since it caches where its canvas is.
+     */
     private static void clickNode(Browser browser, String task) {
-        browser.script("document.getElementById('dependency-diagram').scrollIntoView({block: 'center'})");
+        browser.script("document.getElementById('dependency-diagram')"
+                + ".scrollIntoView({block: 'center', behavior: 'instant'}); window.polysyncDiagram.resize();");
         @SuppressWarnings("unchecked")
         Map<String, Object> at = (Map<String, Object>) browser.script("""
                 const cy = window.polysyncDiagram;
