@@ -136,19 +136,21 @@ class TaskEditorBrowserIT {
         try (Browser browser = signedIn()) {
             browser.get("/tasks/" + MIDDLE + "?tab=dependencies");
             awaitNode(browser, UPSTREAM);
-            assertThat(layoutClass(browser)).contains("deps-split");
+            assertThat(layoutClass(browser)).contains("deps-split").doesNotContain("deps-stacked");
+            assertThat(diagramBesideList(browser)).isTrue();
             browser.screenshot("editor-dependencies-split");
 
             browser.find(By.id("layout-stacked")).click();
-            browser.waiting().until(d -> layoutClass(browser).contains("deps-stacked"));
+            browser.waiting().until(d -> !diagramBesideList(browser));
             browser.get("/tasks/" + MIDDLE + "?tab=dependencies");
             awaitNode(browser, DOWNSTREAM);
-            assertThat(layoutClass(browser)).contains("deps-stacked");
+            assertThat(layoutClass(browser)).contains("deps-stacked").doesNotContain("deps-split");
+            assertThat(diagramBesideList(browser)).isFalse();
             assertThat(browser.find(By.id("layout-stacked")).getAttribute("aria-pressed")).isEqualTo("true");
             browser.screenshot("editor-dependencies-stacked");
 
             browser.find(By.id("layout-split")).click();
-            browser.waiting().until(d -> layoutClass(browser).contains("deps-split"));
+            browser.waiting().until(d -> diagramBesideList(browser));
         }
     }
 
@@ -257,6 +259,14 @@ class TaskEditorBrowserIT {
 
     private static String layoutClass(Browser browser) {
         return browser.find(By.id("dependency-layout")).getAttribute("class");
+    }
+
+    /** Whether the diagram stands to the right of the list (Split) rather than below it (Stacked). */
+    private static boolean diagramBesideList(Browser browser) {
+        return Boolean.TRUE.equals(browser.script("""
+                const list = document.querySelector('.deps-list').getBoundingClientRect();
+                const diagram = document.getElementById('dependency-diagram').getBoundingClientRect();
+                return diagram.left >= list.right && diagram.top < list.bottom;"""));
     }
 
     /** Waits until the diagram is drawn with a node for {@code task}. */
