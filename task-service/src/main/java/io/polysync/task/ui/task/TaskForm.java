@@ -3,7 +3,6 @@ package io.polysync.task.ui.task;
 import io.polysync.model.Json;
 import io.polysync.model.task.Backoff;
 import io.polysync.model.task.MisfirePolicy;
-import io.polysync.model.task.OutputMapping;
 import io.polysync.model.task.RetryPolicy;
 import io.polysync.task.definition.TaskRequest;
 import io.polysync.task.definition.TaskView;
@@ -154,12 +153,6 @@ record TaskForm(String name, String job, Map<String, ParamInput> parameters, Lis
                 misfire, integer("catchUpLimit", catchUpLimit, problems), integer("priority", priority, problems),
                 retry(problems), longValue("executionTimeoutSeconds", executionTimeoutSeconds, problems),
                 integer("maxConcurrentRuns", maxConcurrentRuns, problems), contentionProfiles);
-    }
-
-    /** The dependencies with their mappings as the API names them, for the diagram and the mapped-input notes. */
-    List<TaskView.Dependency> dependencyViews() {
-        return dependencies.stream().map(d -> new TaskView.Dependency(d.task(), d.mappings().stream()
-                .map(m -> new OutputMapping(m.output(), m.input())).toList())).toList();
     }
 
     ParamInput parameter(String name) {
