@@ -28,6 +28,7 @@ class TaskEditorBrowserIT {
     private static final String UPSTREAM = "ed-up-" + SUFFIX;
     private static final String MIDDLE = "ed-mid-" + SUFFIX;
     private static final String DOWNSTREAM = "ed-down-" + SUFFIX;
+    private static final String PROFILE = "ed-warehouse-" + SUFFIX;
 
     private static PolysyncClient api;
 
@@ -37,9 +38,11 @@ class TaskEditorBrowserIT {
         created(api.post("/api/v1/platforms", "{\"name\":\"" + PLATFORM + "\",\"type\":\"shell\"}"));
         created(api.post("/api/v1/jobs", "{\"name\":\"" + JOB + "\",\"platform\":\"" + PLATFORM
                 + "\",\"jobType\":\"noop\",\"outputs\":[\"greeting\"]}"));
+        created(api.post("/api/v1/contention-profiles", "{\"name\":\"" + PROFILE + "\",\"maxConcurrent\":2}"));
         created(api.post("/api/v1/tasks", "{\"name\":\"" + UPSTREAM + "\",\"job\":\"" + JOB + "\"}"));
         created(api.post("/api/v1/tasks", "{\"name\":\"" + MIDDLE + "\",\"job\":\"" + JOB + "\",\"dependencies\":"
-                + "[{\"task\":\"" + UPSTREAM + "\",\"mappings\":[{\"output\":\"greeting\",\"input\":\"failMessage\"}]}]}"));
+                + "[{\"task\":\"" + UPSTREAM + "\",\"mappings\":[{\"output\":\"greeting\","
+                + "\"input\":\"failMessage\"}]}]}"));
         created(api.post("/api/v1/tasks", "{\"name\":\"" + DOWNSTREAM + "\",\"job\":\"" + JOB + "\",\"dependencies\":"
                 + "[{\"task\":\"" + MIDDLE + "\"}]}"));
     }
@@ -78,12 +81,13 @@ class TaskEditorBrowserIT {
             browser.find(By.id("add-schedule")).click();
             browser.type(By.id("cron-0"), "0 9 * * MON-FRI");
             browser.type(By.id("tz-0"), "Europe/Berlin");
-            browser.waiting().until(d -> d.findElements(By.cssSelector("#schedule-preview .fire-times li")).size() == 5);
+            awaitCount(browser, "#schedule-preview .fire-times li", 5);
             browser.screenshot("editor-new-scheduling");
 
             tab(browser, "runtime");
             browser.type(By.id("priority"), "70");
             browser.type(By.id("max-concurrent"), "1");
+            browser.find(By.cssSelector("input[name=contentionProfiles][value='" + PROFILE + "']")).click();
             browser.screenshot("editor-new-runtime");
 
             browser.find(By.id("save")).click();
@@ -100,6 +104,7 @@ class TaskEditorBrowserIT {
         assertThat(task.path("job").asString()).isEqualTo(JOB);
         assertThat(task.path("priority").asInt()).isEqualTo(70);
         assertThat(task.path("maxConcurrentRuns").asInt()).isEqualTo(1);
+        assertThat(task.path("contentionProfiles").get(0).asString()).isEqualTo(PROFILE);
         assertThat(task.path("parameters").path("sleepMillis").asInt()).isEqualTo(5);
         assertThat(task.path("parameters").path("fail").asBoolean(true)).isFalse();
         assertThat(task.path("schedules").get(0).path("cron").asString()).isEqualTo("0 9 * * MON-FRI");
@@ -179,7 +184,7 @@ class TaskEditorBrowserIT {
             browser.get("/tasks/new?tab=scheduling");
             browser.waitFor(By.id("add-schedule")).click();
             browser.type(By.id("cron-0"), "*/15 * * * *");
-            browser.waiting().until(d -> d.findElements(By.cssSelector("#schedule-preview .fire-times li")).size() == 5);
+            awaitCount(browser, "#schedule-preview .fire-times li", 5);
             browser.screenshot("editor-schedule-preview");
 
             browser.type(By.id("cron-0"), "61 * * * *");
@@ -198,7 +203,7 @@ class TaskEditorBrowserIT {
             new Select(browser.find(By.id("retry-backoff"))).selectByValue("EXPONENTIAL");
             browser.type(By.id("retry-initial"), "10");
             browser.type(By.id("retry-attempts"), "3");
-            browser.waiting().until(d -> d.findElements(By.cssSelector("#retry-preview .retry-table tbody tr")).size() == 3);
+            awaitCount(browser, "#retry-preview .retry-table tbody tr", 3);
             assertThat(browser.findAll(By.id("retry-advice"))).isEmpty();
             assertThat(browser.find(By.cssSelector("#retry-preview .retry-table tbody tr:nth-child(3)")).getText())
                     .contains("40 s");
@@ -250,6 +255,10 @@ class TaskEditorBrowserIT {
         Browser browser = Browser.open();
         browser.signIn("admin", UiTestApp.adminPassword());
         return browser;
+    }
+
+    private static void awaitCount(Browser browser, String css, int count) {
+        browser.waiting().until(d -> d.findElements(By.cssSelector(css)).size() == count);
     }
 
     private static void tab(Browser browser, String tab) {
