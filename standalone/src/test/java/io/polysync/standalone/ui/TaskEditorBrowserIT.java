@@ -87,7 +87,7 @@ class TaskEditorBrowserIT {
             tab(browser, "runtime");
             browser.type(By.id("priority"), "70");
             browser.type(By.id("max-concurrent"), "1");
-            browser.find(By.cssSelector("input[name=contentionProfiles][value='" + PROFILE + "']")).click();
+            clickInView(browser, By.cssSelector("input[name=contentionProfiles][value='" + PROFILE + "']"));
             browser.screenshot("editor-new-runtime");
 
             browser.find(By.id("save")).click();
@@ -255,6 +255,13 @@ class TaskEditorBrowserIT {
         Browser browser = Browser.open();
         browser.signIn("admin", UiTestApp.adminPassword());
         return browser;
+    }
+
+    /** Clicks an element below the fold: scrolled there at once, as Bootstrap's smooth scrolling would move it. */
+    private static void clickInView(Browser browser, By by) {
+        WebElement element = browser.find(by);
+        browser.script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element);
+        element.click();
     }
 
     private static void awaitCount(Browser browser, String css, int count) {
