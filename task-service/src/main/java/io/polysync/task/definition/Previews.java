@@ -64,7 +64,7 @@ public final class Previews {
     }
 
     /** @throws io.polysync.task.validation.InvalidRequestException naming each bad schedule field */
-    static ScheduleAnswer schedules(ScheduleRequest request, Instant now) {
+    public static ScheduleAnswer schedules(ScheduleRequest request, Instant now) {
         Errors errors = new Errors();
         int n = request.count() == null ? DEFAULT_COUNT : request.count();
         if (n < 1 || n > MAX_COUNT) {
@@ -98,7 +98,7 @@ public final class Previews {
     }
 
     /** @throws io.polysync.task.validation.InvalidRequestException naming each bad retry field */
-    static RetryAnswer retry(RetryRequest request) {
+    public static RetryAnswer retry(RetryRequest request) {
         Errors errors = new Errors();
         if (request.retry() == null) {
             errors.add("retry", "is required: {enabled, maxRetryAttempts, backoff, initialDelaySeconds, "
