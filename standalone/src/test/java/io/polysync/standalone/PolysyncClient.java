@@ -10,27 +10,40 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A tiny HTTP client for the Polysync API, as a user with curl would use it. */
-final class PolysyncClient {
+/**
+ * A tiny HTTP client for the Polysync API, as a user with curl would use it. Public for the browser tests
+ * ({@code io.polysync.standalone.ui}), which set up data through the API.
+ */
+public final class PolysyncClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The admin token every end-to-end test starts Polysync with (polysync.task.security.admin-token). */
-    static final String ADMIN_TOKEN = "psy_end-to-end-admin-token-for-tests-only-000000";
+    public static final String ADMIN_TOKEN = "psy_end-to-end-admin-token-for-tests-only-000000";
 
     private final String baseUrl;
 
-    PolysyncClient(String baseUrl) {
+    public PolysyncClient(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    Response post(String path, String json) {
+    public Response post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    public Response put(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
     }
 
     private Response send(HttpRequest.Builder request) {
@@ -48,8 +61,8 @@ final class PolysyncClient {
         }
     }
 
-    record Response(int status, String contentType, String body) {
-        JsonNode json() {
+    public record Response(int status, String contentType, String body) {
+        public JsonNode json() {
             return Json.tree(body);
         }
     }

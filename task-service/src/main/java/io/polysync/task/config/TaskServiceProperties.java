@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param defaultPageSize page size of a list when the request names none
  * @param maxPageSize     the largest page size a request may ask for
  * @param apiRequester    recorded as {@code requestedBy} of runs started through the API
- * @param security        authentication of the API
+ * @param security        authentication of the API and the UI
  * @param vault           secrets of builtin vaults and the workers' access to them
  * @param runFeed         the UI's live feed of run changes
  */
@@ -51,16 +51,21 @@ public record TaskServiceProperties(
      *                      token or admin user exists, one is generated and logged once.
      * @param tokenCacheTtl how long a known token is trusted without asking the database again; a token deleted
      *                      through another replica is still accepted here for at most this long
+     * @param adminPassword the password of the user {@code admin} created at the first start, when no user exists
+     *                      ({@code POLYSYNC_ADMIN_PASSWORD}); when empty, one is generated and logged once
      */
     public record Security(
             String adminToken,
-            @DefaultValue("10s") Duration tokenCacheTtl) {
+            @DefaultValue("10s") Duration tokenCacheTtl,
+            String adminPassword) {
 
-        /** Never shows the admin token, should the settings ever be printed. */
+        /** Never shows the admin token or password, should the settings ever be printed. */
         @Override
         public String toString() {
             return "Security[adminToken=" + (adminToken == null || adminToken.isEmpty() ? "<unset>" : "<set>")
-                    + ", tokenCacheTtl=" + tokenCacheTtl + "]";
+                    + ", tokenCacheTtl=" + tokenCacheTtl
+                    + ", adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "<unset>" : "<set>")
+                    + "]";
         }
     }
 

@@ -19,6 +19,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -30,9 +31,11 @@ import java.util.stream.Stream;
 
 /**
  * Who may call what. The internal endpoint's chain claims {@code /internal/**} first (only the workers' internal
- * token counts there, never an API token or user); this chain covers every other path: bearer API tokens or HTTP
- * Basic users, a role rule per route family, and denial of whatever no rule names. The internal token is not an API
- * token, so it is refused here like any unknown one.
+ * token counts there, never an API token or user); the API chain claims the API, the MCP endpoint and the actuator:
+ * stateless, bearer API tokens or HTTP Basic users, a role rule per route family, and denial of whatever no rule
+ * names. The internal token is not an API token, so it is refused there like any unknown one. Every other path
+ * belongs to the web UI's chain: the same users signed in through a form into a session, CSRF tokens on every
+ * unsafe request, and a role rule per page family.
  *
  * <p>Rules match the path after the default {@code StrictHttpFirewall} has refused non-normalised forms (encoded
  * slashes, {@code //}, {@code ;}, {@code ..}). They ignore case, so {@code /API/V1/TOKENS} falls under the tokens
@@ -43,12 +46,17 @@ import java.util.stream.Stream;
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
+    public static final String LOGIN_PAGE = "/login";
+
     private static final PathPatternRequestMatcher.Builder PATHS;
+    /** What the API chain claims; matched ignoring case, like its rules, so no spelling of an API path reaches the UI's. */
+    private static final RequestMatcher API_PATHS;
 
     static {
         PathPatternParser parser = new PathPatternParser();
         parser.setCaseSensitive(false);
         PATHS = PathPatternRequestMatcher.withPathPatternParser(parser);
+        API_PATHS = any("/api/**", "/mcp", "/mcp/**", "/actuator", "/actuator/**");
     }
 
     /**
@@ -82,6 +90,7 @@ public class SecurityConfiguration {
                                  PasswordEncoder encoder) throws Exception {
         ProblemResponses problems = new ProblemResponses();
         return stateless(http)
+                .securityMatcher(API_PATHS)
                 .authenticationManager(new ProviderManager(passwordProvider(users, encoder)))
                 .httpBasic(basic -> basic.authenticationEntryPoint(problems))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
@@ -108,6 +117,48 @@ public class SecurityConfiguration {
                                 .hasAuthority(Role.EDITOR.authority())
                         .anyRequest().denyAll())
                 .build();
+    }
+
+    /**
+     * The web UI: every path the API chain does not claim. Only users sign in here (an API token opens no page), and
+     * a page family needs the same role as the API's matching routes. Controllers check the same roles again before
+     * acting, and templates hide what the user may not use.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE - 5)
+    SecurityFilterChain uiChain(HttpSecurity http, UserAccounts users, PasswordEncoder encoder) throws Exception {
+        return http
+                .authenticationManager(new ProviderManager(passwordProvider(users, encoder)))
+                .formLogin(form -> form.loginPage(LOGIN_PAGE).defaultSuccessUrl("/tasks").permitAll())
+                .logout(logout -> logout.logoutRequestMatcher(PATHS.matcher(HttpMethod.POST, "/logout"))
+                        .logoutSuccessUrl(LOGIN_PAGE + "?signedOut"))
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(new HtmxLoginRedirect(LOGIN_PAGE)))
+                .requestCache(cache -> cache.requestCache(pagesToReturnTo()))
+                .authorizeHttpRequests(rules -> rules
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers(read("/css/**", "/js/**", "/webjars/**", "/favicon.ico")).permitAll()
+                        .requestMatchers(any("/users*/**", "/tokens*/**", "/vaults*/*/secrets*/**"))
+                                .hasAuthority(Role.ADMIN.authority())
+                        .requestMatchers(read("/**")).hasAuthority(Role.VIEWER.authority())
+                        .requestMatchers(any("/vaults*/**")).hasAuthority(Role.ADMIN.authority())
+                        .requestMatchers(method(HttpMethod.POST, "/tasks/*/run-once", "/runs/*/cancel"))
+                                .hasAuthority(Role.OPERATOR.authority())
+                        .requestMatchers(method(HttpMethod.POST, "/**")).hasAuthority(Role.EDITOR.authority())
+                        .anyRequest().denyAll())
+                .build();
+    }
+
+    /**
+     * After signing in, the visitor returns to the page they asked for; never to an htmx fragment or an event
+     * stream, which would show as a bare piece of a page.
+     */
+    private static HttpSessionRequestCache pagesToReturnTo() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(request -> HttpMethod.GET.matches(request.getMethod())
+                && request.getHeader(HtmxLoginRedirect.HX_REQUEST) == null
+                && !String.valueOf(request.getHeader("Accept")).contains("text/event-stream"));
+        return cache;
     }
 
     private static HttpSecurity stateless(HttpSecurity http) throws Exception {

@@ -19,7 +19,7 @@ final class SecretSource {
      * The task-service's own credentials: an env vault whose prefix happens to fit must not hand them to a job.
      */
     static final Set<String> RESERVED_VARIABLES = Set.of(SecretCipher.MASTER_KEY_VARIABLE, "POLYSYNC_INTERNAL_TOKEN",
-            "POLYSYNC_ADMIN_TOKEN");
+            "POLYSYNC_ADMIN_TOKEN", "POLYSYNC_ADMIN_PASSWORD");
 
     private final UnaryOperator<String> environment;
 

@@ -171,15 +171,20 @@ class SecurityIT extends IntegrationTest {
             assertThat(api.anonymous().get(path).status()).as(path).isEqualTo(401);
             assertThat(api.withToken(TOKENS.get(Role.VIEWER)).get(path).status()).as(path).isIn(200, 302);
         }
-        assertThat(api.anonymous().get("/v3/api-docs").status()).isEqualTo(401);
     }
 
     @Test
-    void unmappedPathsAreDeniedRatherThanOpen() {
-        assertThat(api.anonymous().get("/").status()).isEqualTo(401);
-        assertThat(api.anonymous().get("/error").status()).isEqualTo(401);
-        assertThat(api.withToken(TOKENS.get(Role.VIEWER)).get("/error").status()).isEqualTo(403);
-        assertThat(api.withToken(TOKENS.get(Role.VIEWER)).get("/something-else").status()).isEqualTo(403);
+    void everyPathOutsideTheApiBelongsToTheWebUiWhichNoTokenOpens() {
+        for (String path : List.of("/", "/error", "/something-else", "/v3/api-docs", "/users", "/actuatorx")) {
+            for (Api client : List.of(api.anonymous(), api.withToken(TOKENS.get(Role.ADMIN)),
+                    api.withBasic("nobody", "nothing-at-all"))) {
+                Api.Response response = client.get(path);
+                assertThat(response.status()).as(path).isEqualTo(302);
+                assertThat(response.location()).as(path).endsWith("/login");
+            }
+        }
+        Api.Response post = api.withToken(TOKENS.get(Role.ADMIN)).post("/tokens", "{}");
+        assertThat(post.status()).as("an unsafe UI request without a session's CSRF token").isEqualTo(403);
     }
 
     @Test

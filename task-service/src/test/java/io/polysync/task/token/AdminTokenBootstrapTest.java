@@ -49,7 +49,7 @@ class AdminTokenBootstrapTest {
 
     private AdminTokenBootstrap bootstrap(String adminToken, String internalToken) {
         TaskServiceProperties properties = new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(adminToken, Duration.ofSeconds(10)),
+                new TaskServiceProperties.Security(adminToken, Duration.ofSeconds(10), null),
                 new TaskServiceProperties.Vault(null, internalToken), RUN_FEED);
         return new AdminTokenBootstrap(tokens, users, new ApiTokenAuthenticator(tokens, Clock.systemUTC(), properties),
                 transactions, Clock.systemUTC(), properties);
@@ -57,7 +57,7 @@ class AdminTokenBootstrapTest {
 
     private ApiTokenAuthenticator authenticator() {
         return new ApiTokenAuthenticator(tokens, Clock.systemUTC(), new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(null, Duration.ofSeconds(10)), new TaskServiceProperties.Vault(null, null), RUN_FEED));
+                new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null), new TaskServiceProperties.Vault(null, null), RUN_FEED));
     }
 
     @Test

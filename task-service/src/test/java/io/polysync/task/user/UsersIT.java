@@ -11,7 +11,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The only test class that creates users, so its first test sees an empty user table. */
+/**
+ * The only test class that creates users. Its first test removes the {@code admin} user created at start-up (the
+ * admin token remains an admin credential), so it sees an empty user table.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UsersIT extends IntegrationTest {
 
@@ -20,6 +23,9 @@ class UsersIT extends IntegrationTest {
     @Test
     @Order(1)
     void theFirstUserIsAnAdminWhateverTheRequestSays() {
+        assertThat(api.get("/api/v1/users/" + AdminUserBootstrap.USERNAME).body().path("role").asString())
+                .isEqualTo("admin");
+        assertThat(api.send("DELETE", "/api/v1/users/" + AdminUserBootstrap.USERNAME, null).status()).isEqualTo(204);
         Api.Response first = api.post("/api/v1/users",
                 json(Map.of("username", "first-admin", "password", PASSWORD, "role", "viewer")));
         assertThat(first.status()).as(first.text()).isEqualTo(201);
