@@ -186,6 +186,12 @@ public class RunFeed implements SmartLifecycle {
         }
         if (running != null) {
             running.shutdownNow();
+            try {
+                // a look under way finishes before the database it reads is closed
+                running.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.polysync.task.ui.run;
 import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.task.api.ConflictException;
-import io.polysync.task.api.NotFoundException;
 import io.polysync.task.api.Paging;
 import io.polysync.task.config.TaskServiceProperties;
 import io.polysync.task.definition.Task;
@@ -13,16 +12,19 @@ import io.polysync.task.run.RunCancellation;
 import io.polysync.task.run.RunQueries;
 import io.polysync.task.run.RunView;
 import io.polysync.task.security.Role;
+import io.polysync.task.ui.UiErrors;
+import io.polysync.task.ui.UiPages;
+import io.polysync.task.ui.UiUser;
 import io.polysync.task.validation.Errors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,15 +33,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The runs pages: the global and per-task lists and the run page, each live through {@link RunStreams}, and
  * Cancel for operators. A request from htmx or runs.js (header {@code HX-Request}) gets only the part that changes.
+ * An unknown task or run is the 404 page of {@link UiPages}.
  */
 @Controller
 public class RunPages {
@@ -77,72 +78,62 @@ public class RunPages {
     }
 
     @GetMapping("/runs/{runId}")
-    String run(@PathVariable UUID runId, Authentication user, HttpServletRequest request, Model model) {
+    String run(@PathVariable UUID runId, HttpServletRequest request, Model model) {
         RunView run = queries.get(runId);
         model.addAttribute("run", run);
+        model.addAttribute("title", "Run " + run.runId().toString().substring(0, 8) + " of " + run.task());
         model.addAttribute("history", queries.history(runId));
         model.addAttribute("parameters", parameters.of(run).orElse(null));
-        model.addAttribute("canCancel", !run.state().isTerminal() && operator(user));
         return partial(request) ? "runs/run :: detail" : "runs/run";
     }
 
     /** Asks the dispatcher to cancel; the run page then shows the request in the history and the end live. */
     @PostMapping("/runs/{runId}/cancel")
-    String cancel(@PathVariable UUID runId, Authentication user, RedirectAttributes flash) {
-        if (!operator(user)) {
-            throw new Forbidden("Only operators may cancel runs.");
-        }
+    String cancel(@PathVariable UUID runId, @ModelAttribute("currentUser") UiUser me, RedirectAttributes flash) {
+        me.require(Role.OPERATOR);
         try {
-            RunAccepted accepted = cancellation.cancel(runId, user.getName());
+            RunAccepted accepted = cancellation.cancel(runId, me.name());
             flash.addFlashAttribute("message", "Cancel requested. The run was " + accepted.state()
-                    + "; it ends CANCELLED once the dispatcher has stopped it.");
+                    + " when asked; it ends CANCELLED once the dispatcher has stopped it.");
         } catch (ConflictException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }
         return "redirect:/runs/" + runId;
     }
 
-    @ExceptionHandler(NotFoundException.class)
-    String notFound(NotFoundException e, HttpServletResponse response, Model model) {
-        return problem(response, model, HttpStatus.NOT_FOUND, e.getMessage());
-    }
-
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     String notARunId(MethodArgumentTypeMismatchException e, HttpServletResponse response, Model model) {
-        return problem(response, model, HttpStatus.NOT_FOUND, "There is no run with id '" + e.getValue() + "'.");
-    }
-
-    @ExceptionHandler(Forbidden.class)
-    String forbidden(Forbidden e, HttpServletResponse response, Model model) {
-        return problem(response, model, HttpStatus.FORBIDDEN, e.getMessage());
+        return UiPages.errorPage(HttpStatus.NOT_FOUND, "There is no run with id '" + e.getValue() + "'.", model,
+                response);
     }
 
     private String list(Task task, String state, String triggerType, Integer page, Integer size,
                         HttpServletRequest request, Model model) {
-        Map<String, String> errors = new LinkedHashMap<>();
+        UiErrors errors = UiErrors.none();
         RunState stateFilter = parse(RunState.class, state, "state", errors);
         TriggerType triggerFilter = parse(TriggerType.class, triggerType, "triggerType", errors);
         Errors pagingErrors = new Errors();
         PageRequest pageable = paging.of(page, size, RunQueries.NEWEST_FIRST, pagingErrors);
-        pagingErrors.list().forEach(error -> errors.put(error.field(), error.message()));
+        errors.addAll(pagingErrors.list());
         UUID taskId = task == null ? null : task.id();
         RunQueries.Filter filter = new RunQueries.Filter(taskId, only(stateFilter), only(triggerFilter));
         model.addAttribute("listing", new RunListing(task == null ? null : task.name(), taskId, stateFilter,
                 triggerFilter, queries.list(filter, pageable), pageable.getPageSize(), defaultPageSize));
+        model.addAttribute("title", task == null ? "Runs" : "Runs of " + task.name());
         model.addAttribute("states", RunState.values());
         model.addAttribute("triggerTypes", TriggerType.values());
         model.addAttribute("errors", errors);
         return partial(request) ? "runs/list :: results" : "runs/list";
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String field, Map<String, String> errors) {
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String field, UiErrors errors) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            errors.put(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
+            errors.add(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
             return null;
         }
     }
@@ -154,25 +145,5 @@ public class RunPages {
     /** htmx asking for the part it swaps; a history restore wants the whole page. */
     private static boolean partial(HttpServletRequest request) {
         return request.getHeader("HX-Request") != null && request.getHeader("HX-History-Restore-Request") == null;
-    }
-
-    private static boolean operator(Authentication user) {
-        return user != null && user.getAuthorities().stream()
-                .anyMatch(a -> Role.OPERATOR.authority().equals(a.getAuthority()));
-    }
-
-    private static String problem(HttpServletResponse response, Model model, HttpStatus status, String message) {
-        response.setStatus(status.value());
-        model.addAttribute("status", status.value());
-        model.addAttribute("title", status.getReasonPhrase());
-        model.addAttribute("message", message);
-        return "runs/problem";
-    }
-
-    /** The signed-in user's role does not allow the action. */
-    static final class Forbidden extends RuntimeException {
-        Forbidden(String message) {
-            super(message);
-        }
     }
 }

@@ -4,8 +4,10 @@ import io.polysync.model.Json;
 import io.polysync.task.config.TaskServiceProperties;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
@@ -55,6 +57,15 @@ public class RunStreams {
         // the first write commits the response, so the browser's EventSource opens now rather than at the first change
         emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).comment("subscribed"));
         return emitter;
+    }
+
+    /**
+     * A page closed while its stream was open: the container reports it on the request, and there is nothing left
+     * to answer (the feed drops the listener at its next write).
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void disconnected() {
+        // nothing to write to
     }
 
     static Predicate<RunChange> filter(UUID taskId, UUID runId) {

@@ -167,7 +167,7 @@ class RunFeedTest {
 
     private RunFeed feed(int maxChangesPerLook) {
         TaskServiceProperties properties = new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(null, Duration.ofSeconds(10)),
+                new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null),
                 new TaskServiceProperties.Vault(null, null),
                 new TaskServiceProperties.RunFeed(Duration.ofMillis(750), Duration.ofSeconds(3), maxChangesPerLook,
                         Duration.ofSeconds(15), Duration.ofMinutes(10)));
