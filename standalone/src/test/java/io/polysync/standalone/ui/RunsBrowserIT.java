@@ -4,7 +4,6 @@ import io.polysync.standalone.PolysyncClient;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -40,25 +39,24 @@ class RunsBrowserIT {
             awaitLive(browser);
             markPage(browser);
             String listed = runOnce(task, "");
-            WebElement row = live(browser).until(ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector("tr[data-run-id='" + listed + "']")));
-            assertThat(row.getText()).contains("MANUAL");
+            By row = By.cssSelector("tr[data-run-id='" + listed + "']");
+            live(browser).until(ExpectedConditions.visibilityOfElementLocated(row));
+            assertThat(text(browser, row)).contains("MANUAL");
             live(browser).until(d -> stateInRow(browser, listed).equals("SUCCEEDED"));
             assertPageNotReloaded(browser);
-            assertThat(browser.find(By.cssSelector("tr[data-run-id='" + listed + "'] [data-field=finishedAt]"))
-                    .getText()).isNotBlank();
+            assertThat(text(browser, By.cssSelector("tr[data-run-id='" + listed + "'] [data-field=finishedAt]"))).isNotBlank();
             browser.screenshot("runs-task-list-succeeded");
 
             String watched = runOnce(task, "");
             browser.get("/runs/" + watched);
-            assertThat(browser.waitFor(By.id("run-state")).getText()).isIn("QUEUED", "RUNNING");
+            assertThat(text(browser, By.id("run-state"))).isIn("QUEUED", "RUNNING");
             markPage(browser);
             live(browser).until(ExpectedConditions.textToBe(By.id("run-state"), "SUCCEEDED"));
             assertPageNotReloaded(browser);
-            assertThat(browser.find(By.id("run-outputs")).getText()).contains("greeting").contains("hello");
-            assertThat(browser.find(By.id("run-history")).getText())
+            assertThat(text(browser, By.id("run-outputs"))).contains("greeting").contains("hello");
+            assertThat(text(browser, By.id("run-history")))
                     .contains("QUEUED").contains("RUNNING").contains("SUCCEEDED");
-            assertThat(browser.find(By.id("run-parameters")).getText()).contains("command");
+            assertThat(text(browser, By.id("run-parameters"))).contains("command");
             assertThat(browser.findAll(By.id("cancel-run"))).isEmpty();
             browser.screenshot("run-succeeded");
 
@@ -84,27 +82,26 @@ class RunsBrowserIT {
             live(browser).until(ExpectedConditions.textToBe(By.id("run-state"), "FAILED"));
             live(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("retried-as")));
             assertPageNotReloaded(browser);
-            assertThat(browser.find(By.id("error-reason")).getText()).isEqualTo("EXECUTION_FAILED");
-            assertThat(browser.find(By.id("error-message")).getText()).contains("disk full");
-            assertThat(browser.find(By.id("run-error")).getText()).contains("Retryable").contains("yes");
-            assertThat(browser.find(By.id("attempt-chain")).getText()).contains("Retried as");
+            assertThat(text(browser, By.id("error-reason"))).isEqualTo("EXECUTION_FAILED");
+            assertThat(text(browser, By.id("error-message"))).contains("disk full");
+            assertThat(text(browser, By.id("run-error"))).contains("Retryable").contains("yes");
+            assertThat(text(browser, By.id("attempt-chain"))).contains("Retried as");
             browser.screenshot("run-failed-retried");
 
-            live(browser).ignoring(StaleElementReferenceException.class).until(d -> {
-                d.findElement(By.id("retried-as")).click();
-                return true;
-            });
-            WebElement retryOf = browser.waitFor(By.id("retry-of"));
-            assertThat(retryOf.getAttribute("href")).endsWith("/runs/" + first);
-            assertThat(browser.find(By.id("run-attempt")).getText()).isEqualTo("2");
+            click(browser, By.id("retried-as"));
+            browser.waitFor(By.id("retry-of"));
+            String retryOf = live(browser).ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("retry-of")).getAttribute("href"));
+            assertThat(retryOf).endsWith("/runs/" + first);
+            assertThat(text(browser, By.id("run-attempt"))).isEqualTo("2");
             live(browser).until(ExpectedConditions.textToBe(By.id("run-state"), "FAILED"));
-            assertThat(browser.find(By.id("error-message")).getText()).contains("disk full");
+            assertThat(text(browser, By.id("error-message"))).contains("disk full");
             assertThat(browser.findAll(By.id("retried-as"))).isEmpty();
             browser.screenshot("run-retry-failed");
 
             browser.get("/tasks/" + task + "/runs");
             assertThat(browser.findAll(By.cssSelector("tr[data-run-id]"))).hasSize(2);
-            assertThat(browser.find(By.id("runs-table")).getText()).contains("RETRY").contains("MANUAL");
+            assertThat(text(browser, By.id("runs-table"))).contains("RETRY").contains("MANUAL");
         }
     }
 
@@ -128,7 +125,7 @@ class RunsBrowserIT {
 
             new Select(browser.find(By.id("filter-trigger"))).selectByValue("RETRY");
             live(browser).until(d -> rowIds(browser).isEmpty());
-            assertThat(browser.find(By.id("runs-table")).getText()).contains("No runs match these filters.");
+            assertThat(text(browser, By.id("runs-table"))).contains("No runs match these filters.");
 
             new Select(browser.find(By.id("filter-trigger"))).selectByValue("MANUAL");
             new Select(browser.find(By.id("filter-state"))).selectByValue("SUCCEEDED");
@@ -155,27 +152,27 @@ class RunsBrowserIT {
         try (Browser browser = Browser.open()) {
             browser.get("/runs/" + queued);
             browser.submitLogin(viewer, VIEWER_PASSWORD);
-            assertThat(browser.waitFor(By.id("run-state")).getText()).isEqualTo("QUEUED");
+            assertThat(text(browser, By.id("run-state"))).isEqualTo("QUEUED");
             assertThat(browser.findAll(By.id("cancel-run"))).as("a viewer may not cancel").isEmpty();
         }
         try (Browser browser = Browser.open()) {
             signIn(browser);
             browser.get("/runs/" + queued);
-            assertThat(browser.waitFor(By.id("run-state")).getText()).isEqualTo("QUEUED");
+            assertThat(text(browser, By.id("run-state"))).isEqualTo("QUEUED");
             awaitLive(browser);
             live(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("waiting-reason")));
             browser.screenshot("run-queued-waiting");
 
-            browser.find(By.id("cancel-run")).click();
+            click(browser, By.id("cancel-run"));
             assertThat(browser.waitFor(By.cssSelector("[data-testid=flash-message]")).getText())
                     .contains("Cancel requested");
             live(browser).until(ExpectedConditions.textToBe(By.id("run-state"), "CANCELLED"));
-            assertThat(browser.find(By.id("run-history")).getText()).contains("cancel requested by admin");
+            assertThat(text(browser, By.id("run-history"))).contains("cancel requested by admin");
             assertThat(browser.findAll(By.id("cancel-run"))).isEmpty();
             browser.screenshot("run-cancelled");
 
             browser.get("/runs/" + running);
-            browser.find(By.id("cancel-run")).click();
+            click(browser, By.id("cancel-run"));
             live(browser).until(ExpectedConditions.textToBe(By.id("run-state"), "CANCELLED"));
         }
     }
@@ -227,6 +224,23 @@ class RunsBrowserIT {
         WebDriverWait wait = new WebDriverWait(browser.driver(), RUN_TIMEOUT);
         wait.pollingEvery(Duration.ofMillis(100));
         return wait;
+    }
+
+    /**
+     * The text of {@code by}, read again should the live page swap the element meanwhile (a change arrived, or the
+     * stream reopened).
+     */
+    private static String text(Browser browser, By by) {
+        return live(browser).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(by).getText());
+    }
+
+    /** Clicks {@code by}, found again should the live page swap it meanwhile. */
+    private static void click(Browser browser, By by) {
+        live(browser).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
     }
 
     private static void markPage(Browser browser) {

@@ -185,10 +185,11 @@ public class RunFeed implements SmartLifecycle {
             poller = null;
         }
         if (running != null) {
-            running.shutdownNow();
+            // never interrupted: an interrupt inside H2's file I/O closes the database under every other user
+            running.shutdown();
             try {
                 // a look under way finishes before the database it reads is closed
-                running.awaitTermination(2, TimeUnit.SECONDS);
+                running.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
