@@ -125,7 +125,9 @@
       refreshSoon();
     }
   });
-  source.addEventListener('error', () => setStatus('Reconnecting…'));
+  // EventSource retries by itself; it gives up only on an answer that is no stream (signed out: the login page).
+  source.addEventListener('error', () => setStatus(source.readyState === EventSource.CLOSED
+    ? 'Live updates stopped; reload the page.' : 'Reconnecting…'));
   source.addEventListener('run', event => {
     const run = JSON.parse(event.data);
     const results = list();
