@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param apiRequester    recorded as {@code requestedBy} of runs started through the API
  * @param security        authentication of the API and the UI
  * @param vault           secrets of builtin vaults and the workers' access to them
+ * @param runFeed         the UI's live feed of run changes
  */
 @ConfigurationProperties("polysync.task")
 public record TaskServiceProperties(
@@ -20,7 +21,27 @@ public record TaskServiceProperties(
         @DefaultValue("200") int maxPageSize,
         @DefaultValue("api") String apiRequester,
         @DefaultValue Security security,
-        @DefaultValue Vault vault) {
+        @DefaultValue Vault vault,
+        @DefaultValue RunFeed runFeed) {
+
+    /**
+     * The UI's live feed of run changes: one poller per JVM reads the runs changed since its last look and pushes
+     * them to every open page, so a change is seen whichever replica applied it.
+     *
+     * @param interval        how often the poller looks, while anyone listens
+     * @param overlap         how far before its last look each look reaches back again: a change committed late,
+     *                        or stamped by a replica whose clock lags, still lands inside it (repeats are dropped)
+     * @param maxChangesPerLook the most changes read at one look; the rest come at the next
+     * @param heartbeat       how long a quiet stream waits before a comment that finds closed connections
+     * @param streamTimeout   how long one stream lasts before the browser reconnects
+     */
+    public record RunFeed(
+            @DefaultValue("750ms") Duration interval,
+            @DefaultValue("3s") Duration overlap,
+            @DefaultValue("500") int maxChangesPerLook,
+            @DefaultValue("15s") Duration heartbeat,
+            @DefaultValue("10m") Duration streamTimeout) {
+    }
 
     /**
      * Authentication of the API.

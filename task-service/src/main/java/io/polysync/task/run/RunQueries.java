@@ -26,7 +26,7 @@ import java.util.UUID;
 public class RunQueries {
 
     /** Newest first; the runId breaks ties so pages never overlap. */
-    static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("queuedAt"), Sort.Order.desc("runId"));
+    public static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("queuedAt"), Sort.Order.desc("runId"));
 
     /** A parsed list filter; an empty set means no restriction. */
     public record Filter(UUID taskId, Set<RunState> states, Set<TriggerType> triggerTypes) {

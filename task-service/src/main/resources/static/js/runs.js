@@ -1,0 +1,142 @@
+// Live runs pages: one EventSource on /runs/stream per page. A list updates its rows in place and fetches its first
+// page again when a new run may belong there; a run page fetches its details again when the run changed. Whenever
+// the stream (re)opens, the page fetches once, since changes made while it was closed were not sent to it.
+(() => {
+  'use strict';
+
+  const BADGES = {
+    QUEUED: 'text-bg-secondary', RUNNING: 'text-bg-primary', SUCCEEDED: 'text-bg-success',
+    FAILED: 'text-bg-danger', CANCELLED: 'text-bg-warning'
+  };
+  const ALL_BADGES = Object.values(BADGES);
+
+  const list = () => document.getElementById('run-results');
+  const detail = () => document.getElementById('run-detail');
+  const root = list() || detail();
+  if (!root || !window.EventSource) {
+    return;
+  }
+
+  // Same as RunDisplay.time: yyyy-MM-dd HH:mm:ss in UTC.
+  const time = iso => (iso ? iso.replace('T', ' ').substring(0, 19) : '');
+
+  const setBadge = (badge, state) => {
+    badge.classList.remove(...ALL_BADGES);
+    badge.classList.add(BADGES[state] || 'text-bg-secondary');
+    badge.textContent = state;
+  };
+
+  let refreshing = null;
+  let again = false;
+
+  // Fetches the page's live part and swaps it in; calls arriving meanwhile make one more fetch afterwards.
+  const refresh = () => {
+    const current = list() || detail();
+    if (!current) {
+      return;
+    }
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    const url = current.dataset.url || window.location.pathname + window.location.search;
+    refreshing = fetch(url, { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
+      .then(response => (response.ok ? response.text() : Promise.reject(new Error(response.status))))
+      .then(html => {
+        const parsed = new DOMParser().parseFromString(html, 'text/html');
+        const replacement = parsed.getElementById(current.id);
+        const live = document.getElementById(current.id);
+        if (replacement && live) {
+          const focused = document.activeElement && document.activeElement.id;
+          live.replaceWith(replacement);
+          if (window.htmx) {
+            window.htmx.process(replacement);
+          }
+          if (focused && document.getElementById(focused)) {
+            document.getElementById(focused).focus();
+          }
+        }
+      })
+      .catch(() => setStatus('Could not refresh; showing what was last loaded.'))
+      .finally(() => {
+        refreshing = null;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
+  };
+
+  let refreshTimer = null;
+  const refreshSoon = () => {
+    if (!refreshTimer) {
+      refreshTimer = setTimeout(() => {
+        refreshTimer = null;
+        refresh();
+      }, 300);
+    }
+  };
+
+  const setStatus = text => {
+    const status = document.getElementById('run-feed-status');
+    if (status) {
+      status.textContent = text;
+    }
+  };
+
+  const onListChange = (results, run) => {
+    const row = results.querySelector(`tr[data-run-id="${run.runId}"]`);
+    if (row) {
+      const badge = row.querySelector('[data-field="state"] .badge');
+      if (badge) {
+        setBadge(badge, run.state);
+      }
+      for (const field of ['attempt', 'startedAt', 'finishedAt']) {
+        const cell = row.querySelector(`[data-field="${field}"]`);
+        if (cell) {
+          cell.textContent = field === 'attempt' ? run.attempt : time(run[field]);
+        }
+      }
+      return;
+    }
+    // A run not shown: it belongs at the top of the first page if it passes the filters.
+    const { state, triggerType, page, oldest } = results.dataset;
+    const recent = !oldest || Date.parse(run.queuedAt) >= Date.parse(oldest);
+    if (page === '0' && recent && (!state || state === run.state)
+        && (!triggerType || triggerType === run.triggerType)) {
+      refreshSoon();
+    }
+  };
+
+  const onRunChange = (runDetail, run) => {
+    if (runDetail.dataset.runId === run.runId) {
+      refreshSoon();
+    }
+  };
+
+  let opened = false;
+  const source = new EventSource(root.dataset.runFeed);
+  source.addEventListener('open', () => {
+    setStatus('Live');
+    if (opened) {
+      refresh();
+    } else {
+      opened = true;
+      refreshSoon();
+    }
+  });
+  // EventSource retries by itself; it gives up only on an answer that is no stream (signed out: the login page).
+  source.addEventListener('error', () => setStatus(source.readyState === EventSource.CLOSED
+    ? 'Live updates stopped; reload the page.' : 'Reconnecting…'));
+  source.addEventListener('run', event => {
+    const run = JSON.parse(event.data);
+    const results = list();
+    const runDetail = detail();
+    if (results) {
+      onListChange(results, run);
+    } else if (runDetail) {
+      onRunChange(runDetail, run);
+    }
+  });
+  window.addEventListener('pagehide', () => source.close());
+})();
