@@ -219,12 +219,11 @@ class TaskEditorBrowserIT {
     @Test
     void runOnceFromTheEditorOpensTheNewRun() {
         try (Browser browser = signedIn()) {
-            // the run page belongs to the runs pages; until they are merged it may answer 404
-            browser.allowConsoleError("/runs/");
             browser.get("/tasks/" + DOWNSTREAM);
             browser.waitFor(By.id("run-once")).click();
             browser.waiting().until(ExpectedConditions.urlMatches("/runs/[0-9a-f-]{36}$"));
             String runId = browser.path().substring("/runs/".length());
+            browser.waitFor(By.id("run-state"));
             browser.screenshot("editor-run-once-opened-run");
             JsonNode run = api.get("/api/v1/runs/" + runId).json();
             assertThat(run.path("task").asString()).isEqualTo(DOWNSTREAM);

@@ -68,11 +68,17 @@ public final class TaskValidator {
      * @param vaults   checks that every vault reference in the parameters names an existing vault
      * @throws io.polysync.task.validation.InvalidRequestException naming every bad field
      */
+    /** Names the web UI takes for itself under /tasks/. */
+    private static final Set<String> RESERVED_NAMES = Set.of("new");
+
     public static ValidTask validate(TaskRequest request, Function<String, Optional<JobRef>> jobs,
                                      Function<String, Optional<TaskRef>> tasks, Predicate<String> profiles,
                                      VaultReferences vaults) {
         Errors errors = new Errors();
-        errors.requireName("name", request.name());
+        if (errors.requireName("name", request.name()) && RESERVED_NAMES.contains(request.name())) {
+            errors.add("name", "'" + request.name() + "' is reserved: the web UI's /tasks/" + request.name()
+                    + " is the page for a new task");
+        }
         JobRef job = null;
         if (errors.requireName("job", request.job())) {
             job = jobs.apply(request.job()).orElse(null);

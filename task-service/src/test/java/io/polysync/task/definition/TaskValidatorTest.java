@@ -88,6 +88,11 @@ class TaskValidatorTest {
     }
 
     @Test
+    void refusesTheNameTheWebUiUsesForANewTask() {
+        assertThat(fields(request("new", "refresh"))).containsExactly("name");
+    }
+
+    @Test
     void acceptsPriorityAtBothEnds() {
         for (int priority : new int[] {0, 100}) {
             TaskRequest r = new TaskRequest("t", "refresh", null, null, null, null, null, priority, null, null,
