@@ -260,6 +260,9 @@ class DeploymentConsistencyTest {
             assertThat(servicePort.get("port")).as(name).isEqualTo(config.port());
             assertThat(servicePort.get("targetPort")).as(name).isIn(port.get("name"), config.port());
             assertThat(at(service, "spec.selector")).isEqualTo(at(deployment, "spec.selector.matchLabels"));
+            // the ServiceMonitors' jobLabel: series get the job names of the compose scrape config
+            assertThat(map(at(service, "metadata.labels"), name + " labels"))
+                    .containsEntry("polysync.io/scrape-job", "polysync-" + name);
             assertThat(at(manifest("PodDisruptionBudget", name), "spec.selector.matchLabels"))
                     .isEqualTo(at(deployment, "spec.selector.matchLabels"));
         });
@@ -300,6 +303,7 @@ class DeploymentConsistencyTest {
                 Map<String, Object> e = map(endpoint, "endpoint");
                 assertThat(e.get("path")).isEqualTo("/actuator/prometheus");
                 assertThat(e.get("port")).isEqualTo("http");
+                assertThat(at(monitor, "spec.jobLabel")).isEqualTo("polysync.io/scrape-job");
                 Object secret = at(e, "authorization.credentials.name");
                 if (secret != null) {
                     assertThat(secrets).containsKey(String.valueOf(secret));
