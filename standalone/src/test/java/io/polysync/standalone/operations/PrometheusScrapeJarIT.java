@@ -112,7 +112,8 @@ class PrometheusScrapeJarIT {
                 .redirectErrorStream(true).redirectOutput(polysyncLog.toFile()).start();
         Api api = new Api("http://127.0.0.1:" + port, null);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .failFast("the standalone process exited; its log: " + polysyncLog, () -> !polysync.isAlive())
+                .failFast("the standalone process exited or a service failed to start; its log: " + polysyncLog,
+                        () -> !polysync.isAlive() || Files.readString(polysyncLog).contains("APPLICATION FAILED TO START"))
                 .ignoreExceptions()
                 .until(() -> api.get("/actuator/health/readiness").status() == 200);
     }
