@@ -11,23 +11,39 @@ import java.time.Duration;
  * @param partitions        partitions of each Polysync topic when this service creates it
  * @param replicationFactor replication factor of each topic it creates
  * @param outbox            the transactional outbox relay
+ * @param lagMonitor        the consumer lag monitor (one process of the system runs it: the dispatcher)
  */
 @ConfigurationProperties("polysync.runtime")
 public record RuntimeProperties(
         @DefaultValue("6") int partitions,
         @DefaultValue("1") short replicationFactor,
-        @DefaultValue Outbox outbox) {
+        @DefaultValue Outbox outbox,
+        @DefaultValue LagMonitor lagMonitor) {
 
     /**
      * @param batchSize     rows published per relay transaction
      * @param sweepInterval how often the relay looks for rows even when no commit woke it (rows a crash left unsent)
      * @param sendTimeout   how long the relay waits for the broker to acknowledge a batch before it tries again
      * @param enabled       whether this process publishes its outbox (tests of a crash before publishing turn it off)
+     * @param metricsInterval how often the backlog gauges are read from the table
      */
     public record Outbox(
             @DefaultValue("500") int batchSize,
             @DefaultValue("1s") Duration sweepInterval,
             @DefaultValue("30s") Duration sendTimeout,
-            @DefaultValue("true") boolean enabled) {
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5s") Duration metricsInterval) {
+    }
+
+    /**
+     * @param enabled        whether this process reports the lag of every Polysync consumer group
+     * @param interval       how often it reads offsets and group membership from the broker
+     * @param excludedGroups groups not reported (regex): the per-instance worker-commands groups, whose names are
+     *                       unbounded and whose abandoned groups would show growing lag for ever
+     */
+    public record LagMonitor(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("10s") Duration interval,
+            @DefaultValue("polysync-worker-commands-.+") String excludedGroups) {
     }
 }

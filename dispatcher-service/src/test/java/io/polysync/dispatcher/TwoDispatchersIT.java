@@ -9,15 +9,11 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +29,6 @@ import static org.awaitility.Awaitility.await;
 
 /** A second dispatcher on the same schema and consumer groups: two replicas sharing one profile's permits. */
 class TwoDispatchersIT extends DispatcherIntegrationTest {
-
-    private static final List<String> SHARED = List.of("spring.datasource.url", "spring.datasource.username",
-            "spring.datasource.password", "spring.datasource.hikari.schema", "spring.flyway.schemas",
-            "spring.kafka.bootstrap-servers", "polysync.dispatcher.recheck-interval",
-            "polysync.dispatcher.start-timeout", "polysync.dispatcher.lease-timeout");
-
-    @Autowired
-    private Environment environment;
 
     @Test
     void twoReplicasSharingAProfileNeverAdmitMoreThanItsLimit() {
@@ -91,19 +79,5 @@ class TwoDispatchersIT extends DispatcherIntegrationTest {
                 assertThat(overlapping).isLessThanOrEqualTo(2);
             }
         }
-    }
-
-    /** Command-line arguments, not default properties: those would lose to the service's own yml. */
-    private ConfigurableApplicationContext secondDispatcher() {
-        List<String> args = new ArrayList<>(List.of("--server.port=0"));
-        for (String key : SHARED) {
-            String value = environment.getProperty(key);
-            if (value != null) {
-                args.add("--" + key + "=" + value);
-            }
-        }
-        return new SpringApplicationBuilder(DispatcherApplication.class)
-                .properties("spring.config.name=" + DispatcherApplication.CONFIG_NAME)
-                .run(args.toArray(String[]::new));
     }
 }

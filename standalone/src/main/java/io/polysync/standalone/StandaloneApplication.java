@@ -1,9 +1,13 @@
 package io.polysync.standalone;
 
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.polysync.dispatcher.DispatcherApplication;
 import io.polysync.scheduler.SchedulerApplication;
 import io.polysync.task.TaskServiceApplication;
 import io.polysync.worker.WorkerApplication;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
@@ -83,7 +87,7 @@ public final class StandaloneApplication {
             if (!web) {
                 serviceArgs.remove("server.port");
             }
-            new SpringApplicationBuilder(service)
+            new SpringApplicationBuilder(service, ServiceMeters.class)
                     .parent(parent)
                     .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                     .registerShutdownHook(false)
@@ -153,10 +157,23 @@ public final class StandaloneApplication {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
 
-    /** The parent context: deliberately plain, holding only the broker. */
+    /**
+     * The parent context: deliberately plain, holding only the broker and the meter registry the four services share
+     * (each registers into it through its own {@link ServiceMeters}).
+     */
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(StandaloneProperties.class)
     static class ParentConfiguration {
+
+        @Bean
+        PrometheusRegistry prometheusRegistry() {
+            return new PrometheusRegistry();
+        }
+
+        @Bean(destroyMethod = "close")
+        PrometheusMeterRegistry prometheusMeterRegistry(PrometheusRegistry registry) {
+            return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
+        }
 
         @Bean(destroyMethod = "close")
         EmbeddedKafka embeddedKafka(StandaloneProperties properties) throws Exception {

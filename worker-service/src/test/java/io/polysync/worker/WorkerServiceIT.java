@@ -1,5 +1,6 @@
 package io.polysync.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.CancelRun;
@@ -74,6 +75,9 @@ class WorkerServiceIT {
     @Autowired
     private KafkaListenerEndpointRegistry listeners;
 
+    @Autowired
+    private MeterRegistry meters;
+
     private KafkaConsumer<String, String> reports;
 
     @BeforeEach
@@ -105,6 +109,34 @@ class WorkerServiceIT {
             assertThat(succeeded.workerId()).isEqualTo("worker-it");
             assertThat(succeeded.outputs()).isEqualTo(Map.of("rows", 7, "table", "orders"));
         });
+    }
+
+    @Test
+    void metersExistFromStartUpAndMoveWithRunsAndDeadLetters() {
+        assertThat(meters.find("polysync.worker.runs").counters()).hasSize(9 * 5)
+                .allSatisfy(c -> assertThat(c.getId().getTag("service")).isEqualTo("worker-service"));
+        assertThat(meters.find("polysync.worker.run.duration").timers()).hasSize(4 * 5);
+        assertThat(meters.get("polysync.worker.slots.capacity").gauge().value()).isEqualTo(CONCURRENCY);
+        assertThat(meters.get("polysync.worker.slots.busy").gauge().getId().getTag("service"))
+                .isEqualTo("worker-service");
+        assertThat(meters.find("polysync.worker.circuit.breakers").gauges()).hasSize(3);
+        assertThat(meters.find("polysync.dlq.records").counters()).extracting(c -> c.getId().getTag("topic"))
+                .contains(Topics.RUNS_HIGH, Topics.RUNS_NORMAL, Topics.RUNS_LOW, Topics.WORKER_COMMANDS);
+        double succeeded = meters.get("polysync.worker.runs").tag("outcome", "succeeded").tag("job_type", "noop")
+                .counter().count();
+        double deadLetters = meters.get("polysync.dlq.records").tag("topic", Topics.RUNS_LOW).counter().count();
+
+        reportsUntilFinished(dispatch(Map.of(), null));
+        kafka.send(Topics.RUNS_LOW, "poison", "not a run").join();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(meters.get("polysync.worker.runs").tag("outcome", "succeeded").tag("job_type", "noop")
+                    .counter().count()).isEqualTo(succeeded + 1);
+            assertThat(meters.get("polysync.dlq.records").tag("topic", Topics.RUNS_LOW).counter().count())
+                    .isEqualTo(deadLetters + 1);
+        });
+        assertThat(meters.get("polysync.worker.run.duration").tag("outcome", "succeeded").tag("job_type", "noop")
+                .timer().count()).isPositive();
     }
 
     @Test

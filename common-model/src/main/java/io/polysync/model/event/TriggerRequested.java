@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param retryOf           the run this one retries, for RETRY triggers
  * @param definitionVersion the task definition version the run must execute
  * @param scheduledFor      the fire instant, for SCHEDULE triggers
+ * @param parentSucceededAt for DEPENDENCY triggers, when the parent run whose success completed the fan-in finished
+ *                          (the start of the dependency hand-off the dispatcher measures); null otherwise
  */
 public record TriggerRequested(
         UUID triggerId,
@@ -31,10 +33,20 @@ public record TriggerRequested(
         long definitionVersion,
         String requestedBy,
         Instant scheduledFor,
-        Instant occurredAt) {
+        Instant occurredAt,
+        Instant parentSucceededAt) {
 
     public TriggerRequested {
         mappedInputs = mappedInputs == null ? Map.of() : mappedInputs;
         overrides = overrides == null ? Map.of() : overrides;
+    }
+
+    /** A trigger that is not a dependency hand-off. */
+    public TriggerRequested(UUID triggerId, UUID runId, UUID taskId, String taskName, TriggerType triggerType,
+                            Map<String, Object> mappedInputs, Map<String, Object> overrides, int attempt,
+                            UUID retryOf, long definitionVersion, String requestedBy, Instant scheduledFor,
+                            Instant occurredAt) {
+        this(triggerId, runId, taskId, taskName, triggerType, mappedInputs, overrides, attempt, retryOf,
+                definitionVersion, requestedBy, scheduledFor, occurredAt, null);
     }
 }

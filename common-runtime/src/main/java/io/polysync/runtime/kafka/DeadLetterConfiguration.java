@@ -1,11 +1,14 @@
 package io.polysync.runtime.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.Topics;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -23,7 +26,14 @@ public class DeadLetterConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterConfiguration.class);
 
     @Bean
-    public CommonErrorHandler polysyncErrorHandler(KafkaTemplate<String, String> template) {
+    public DeadLetterMetrics deadLetterMetrics(MeterRegistry meters,
+                                               ObjectProvider<KafkaListenerEndpointRegistry> listeners) {
+        return new DeadLetterMetrics(meters, listeners);
+    }
+
+    @Bean
+    public CommonErrorHandler polysyncErrorHandler(KafkaTemplate<String, String> template,
+                                                   DeadLetterMetrics metrics) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), 0));
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
@@ -33,6 +43,7 @@ public class DeadLetterConfiguration {
             log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
                     Topics.deadLetter(record.topic()), exception.toString());
             recoverer.accept(record, exception);
+            metrics.sent(record.topic());
         }, backOff);
         handler.addNotRetryableExceptions(JacksonException.class, IllegalArgumentException.class);
         return handler;

@@ -32,6 +32,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, String> kafka;
     private final RuntimeProperties.Outbox settings;
+    private final OutboxMetrics metrics;
     private final String claimSql;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -40,11 +41,12 @@ public class OutboxRelay implements SmartLifecycle {
     private Thread thread;
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka,
-                       RuntimeProperties.Outbox settings) {
+                       RuntimeProperties.Outbox settings, OutboxMetrics metrics) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
         this.settings = settings;
+        this.metrics = metrics;
         this.claimSql = "SELECT id, topic, record_key, payload FROM outbox ORDER BY id FETCH FIRST "
                 + settings.batchSize() + " ROWS ONLY FOR UPDATE SKIP LOCKED";
     }
@@ -85,7 +87,9 @@ public class OutboxRelay implements SmartLifecycle {
             jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", ids);
             return rows.size();
         });
-        return sent == null ? 0 : sent;
+        int count = sent == null ? 0 : sent;
+        metrics.published(count);
+        return count;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.dispatcher.ledger.RunAdmission;
 import io.polysync.dispatcher.ledger.RunJournal;
 import io.polysync.dispatcher.ledger.TaskRun;
+import io.polysync.dispatcher.metrics.ProfileWaits;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import org.slf4j.Logger;
@@ -36,15 +37,18 @@ public class AdmissionController implements RunAdmission {
     private final RunJournal journal;
     private final DispatcherProperties properties;
     private final ApplicationEventPublisher events;
+    private final ProfileWaits profileWaits;
     private final Clock clock;
 
     AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
-                        DispatcherProperties properties, ApplicationEventPublisher events, Clock clock) {
+                        DispatcherProperties properties, ApplicationEventPublisher events, ProfileWaits profileWaits,
+                        Clock clock) {
         this.dispatch = dispatch;
         this.gates = gates;
         this.journal = journal;
         this.properties = properties;
         this.events = events;
+        this.profileWaits = profileWaits;
         this.clock = clock;
     }
 
@@ -85,7 +89,11 @@ public class AdmissionController implements RunAdmission {
         AdmissionDecision.Outcome outcome = AdmissionDecision.decide(task.maxConcurrentRuns(), taskInUse, profiles,
                 now);
         if (outcome instanceof AdmissionDecision.Outcome.Wait wait) {
+            String before = run.waitingReason();
             journal.waiting(run, wait.reason(), now);
+            if (wait.profile() != null && (before == null || !before.startsWith("profile " + wait.profile() + ":"))) {
+                profileWaits.waited(wait.profile());
+            }
             log.debug("run {} of task {} waits: {}", run.runId(), run.taskName(), wait.reason());
             return false;
         }

@@ -36,7 +36,12 @@ public final class AdmissionDecision {
         record Admit() implements Outcome {
         }
 
-        record Wait(String reason) implements Outcome {
+        /** @param profile the contention profile whose gate is closed; null when the task's own limit is */
+        record Wait(String reason, String profile) implements Outcome {
+
+            Wait(String reason) {
+                this(reason, null);
+            }
         }
     }
 
@@ -54,14 +59,14 @@ public final class AdmissionDecision {
         for (ProfileState profile : profiles) {
             if (profile.maxConcurrent() != null && profile.inUse() >= profile.maxConcurrent()) {
                 return new Outcome.Wait("profile " + profile.name() + ": " + profile.inUse() + " of "
-                        + profile.maxConcurrent() + " in use");
+                        + profile.maxConcurrent() + " in use", profile.name());
             }
             RateLimit rate = profile.rateLimit();
             if (rate != null) {
                 Optional<Instant> next = SlidingWindow.nextSlot(profile.admissions(), rate.runs(), rate.per(), now);
                 if (next.isPresent()) {
                     return new Outcome.Wait("profile " + profile.name() + ": rate " + rate.runs() + "/"
-                            + period(rate.per()) + " reached, next slot at " + next.get());
+                            + period(rate.per()) + " reached, next slot at " + next.get(), profile.name());
                 }
             }
         }

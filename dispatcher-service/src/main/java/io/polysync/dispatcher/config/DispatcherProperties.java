@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param recheckInterval how often waiting runs are re-checked for admission (rate windows expire, ageing reorders)
  * @param startTimeout    an admitted run no worker started within this time is failed as LOST (rule 6)
  * @param leaseTimeout    a RUNNING run without a heartbeat for this long is failed as LOST (rule 6)
+ * @param metricsInterval how often the ledger gauges (queue depth and age, waiting runs, permits) are read
  */
 @ConfigurationProperties("polysync.dispatcher")
 public record DispatcherProperties(
@@ -23,7 +24,8 @@ public record DispatcherProperties(
         @DefaultValue("1.0") double ageingPerMinute,
         @DefaultValue("1s") Duration recheckInterval,
         @DefaultValue("2m") Duration startTimeout,
-        @DefaultValue("30s") Duration leaseTimeout) {
+        @DefaultValue("30s") Duration leaseTimeout,
+        @DefaultValue("5s") Duration metricsInterval) {
 
     public DispatcherProperties {
         if (lowThreshold > highThreshold) {

@@ -17,16 +17,19 @@ public class RunJournal {
 
     private final StatusHistory history;
     private final Outbox outbox;
+    private final RunMetrics metrics;
 
-    public RunJournal(StatusHistory history, Outbox outbox) {
+    public RunJournal(StatusHistory history, Outbox outbox, RunMetrics metrics) {
         this.history = history;
         this.outbox = outbox;
+        this.metrics = metrics;
     }
 
     /** Records that {@code run} just moved from {@code previous} (null when it was created) to its current state. */
     public void transition(TaskRun run, RunState previous, String reason, Instant at) {
         history.save(HistoryEntry.transition(run.runId(), run.state(), reason, at));
         outbox.append(Topics.RUN_EVENTS, run.taskId().toString(), run.stateChanged(previous, reason, at));
+        metrics.transitioned(run, previous);
     }
 
     /**

@@ -63,8 +63,8 @@ public class RunLedger {
         TaskSnapshot task = definition.task();
         RunParameters.Resolved resolved = parameters.resolve(trigger, task, retriedParameters(trigger));
         Instant now = clock.instant();
-        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(), resolved.values(),
-                now));
+        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(),
+                task.job() == null ? null : task.job().jobType(), resolved.values(), now));
         journal.transition(run, null, queuedReason(trigger), now);
         definition.note().ifPresent(note -> journal.note(run, note, now));
         resolved.source().ifPresent(source -> journal.note(run, source, now));

@@ -30,12 +30,15 @@ public class RunTransitions {
     private final TaskRunRepository runs;
     private final RunJournal journal;
     private final RunAdmission admission;
+    private final RunMetrics metrics;
     private final Clock clock;
 
-    public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, Clock clock) {
+    public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, RunMetrics metrics,
+                          Clock clock) {
         this.runs = runs;
         this.journal = journal;
         this.admission = admission;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -65,6 +68,7 @@ public class RunTransitions {
             run.heartbeat(now);
         } else if (verdict instanceof Verdict.Rejected rejected) {
             journal.note(run, rejected.note(), now);
+            metrics.rejected(rejected.reason());
             log.info("run {}: {}", run.runId(), rejected.note());
         } else if (verdict instanceof Verdict.Ignored ignored) {
             log.debug("run {}: ignored {}", run.runId(), ignored.why());

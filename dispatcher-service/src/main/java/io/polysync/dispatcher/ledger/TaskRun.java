@@ -101,6 +101,12 @@ public class TaskRun {
     @Column(name = "waiting_reason")
     private String waitingReason;
 
+    @Column(name = "job_type")
+    private String jobType;
+
+    @Column(name = "parent_succeeded_at")
+    private Instant parentSucceededAt;
+
     /** A wrapper type on purpose: null marks a run not yet persisted, so saving it inserts without a lookup. */
     @Version
     @Column(name = "version", nullable = false)
@@ -110,7 +116,7 @@ public class TaskRun {
     }
 
     /** A new run in state QUEUED, created from its trigger and the definition version it executes. */
-    static TaskRun queued(TriggerRequested trigger, long definitionVersion, int priority,
+    static TaskRun queued(TriggerRequested trigger, long definitionVersion, int priority, String jobType,
                           Map<String, Object> effectiveParameters, Instant now) {
         TaskRun run = new TaskRun();
         run.runId = trigger.runId();
@@ -126,6 +132,9 @@ public class TaskRun {
         run.requestedBy = trigger.requestedBy();
         run.scheduledFor = trigger.scheduledFor();
         run.state = RunState.QUEUED;
+        run.jobType = jobType;
+        run.parentSucceededAt = trigger.parentSucceededAt() == null ? null
+                : trigger.parentSucceededAt().truncatedTo(ChronoUnit.MICROS);
         // queued when it was requested, not when this dispatcher got to it: the read model written by Run Once and
         // the ledger then agree, and waiting order reflects the request order
         run.queuedAt = trigger.occurredAt() == null || trigger.occurredAt().isAfter(now)
@@ -308,6 +317,16 @@ public class TaskRun {
     /** Why the run, QUEUED and not admitted, waits; null otherwise. */
     public String waitingReason() {
         return waitingReason;
+    }
+
+    /** The job type of the definition it executes; null for runs queued before it was recorded. */
+    public String jobType() {
+        return jobType;
+    }
+
+    /** For a DEPENDENCY run, when the parent run that completed its fan-in finished; null otherwise. */
+    public Instant parentSucceededAt() {
+        return parentSucceededAt;
     }
 
     /** Whether it was admitted and has not finished: it holds its task slot and its profile permits. */

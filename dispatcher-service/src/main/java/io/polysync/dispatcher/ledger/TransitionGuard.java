@@ -42,10 +42,10 @@ public final class TransitionGuard {
                             + (claimedBy == null ? "" : " claimed by " + claimedBy));
         }
         if (state.isTerminal()) {
-            return rejected(report, "run is already " + state);
+            return rejected(report, Verdict.RejectReason.RUN_FINISHED, "run is already " + state);
         }
         if (claimedBy != null && !holder) {
-            return rejected(report, "run is claimed by " + claimedBy);
+            return rejected(report, Verdict.RejectReason.NOT_CLAIM_HOLDER, "run is claimed by " + claimedBy);
         }
         if (report instanceof RunStarted) {
             return state == RunState.QUEUED
@@ -73,8 +73,8 @@ public final class TransitionGuard {
                 : RunError.retryable(FailureReason.EXECUTION_FAILED, "the worker reported no error details");
     }
 
-    private static Verdict rejected(WorkerReport report, String why) {
-        return new Verdict.Rejected("rejected " + report.getClass().getSimpleName() + " from worker "
+    private static Verdict rejected(WorkerReport report, Verdict.RejectReason reason, String why) {
+        return new Verdict.Rejected(reason, "rejected " + report.getClass().getSimpleName() + " from worker "
                 + report.workerId() + ": " + why);
     }
 }

@@ -13,11 +13,19 @@ public sealed interface Verdict {
     record Renewal() implements Verdict {
     }
 
+    /** Why a report was refused (DESIGN.md section 10 rule 6). */
+    enum RejectReason {
+        /** Another worker holds the run's claim. */
+        NOT_CLAIM_HOLDER,
+        /** The run is already in a terminal state. */
+        RUN_FINISHED
+    }
+
     /** Nothing to do and nothing worth recording (a repeated start, a stray heartbeat). */
     record Ignored(String why) implements Verdict {
     }
 
     /** The report is refused (rule 6: not the claim holder, or a finished run); recorded as a NOTE. */
-    record Rejected(String note) implements Verdict {
+    record Rejected(RejectReason reason, String note) implements Verdict {
     }
 }

@@ -3,6 +3,7 @@ package io.polysync.dispatcher.messaging;
 import io.polysync.dispatcher.admission.AdmissionController;
 import io.polysync.dispatcher.definition.TaskDefinitions;
 import io.polysync.model.Json;
+import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;
 import io.polysync.model.event.TaskDefinitionChanged;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,7 @@ import java.util.UUID;
 @Component
 public class DefinitionListener {
 
-    public static final String GROUP_ID = "polysync-dispatcher-definitions";
+    public static final String GROUP_ID = ConsumerGroups.DISPATCHER_DEFINITIONS;
 
     private final TaskDefinitions definitions;
     private final AdmissionController admission;

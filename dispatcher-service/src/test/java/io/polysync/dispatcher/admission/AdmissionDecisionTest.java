@@ -40,7 +40,7 @@ class AdmissionDecisionTest {
         assertThat(AdmissionDecision.decide(null, 0, List.of(
                 new ProfileState("a", 3, 1, null, List.of()),
                 new ProfileState("warehouse-a", 5, 5, null, List.of())), NOW))
-                .isEqualTo(new Outcome.Wait("profile warehouse-a: 5 of 5 in use"));
+                .isEqualTo(new Outcome.Wait("profile warehouse-a: 5 of 5 in use", "warehouse-a"));
     }
 
     @Test
@@ -49,7 +49,7 @@ class AdmissionDecisionTest {
         assertThat(AdmissionDecision.decide(null, 0, List.of(
                 new ProfileState("api-quota", null, 0, new RateLimit(3, Duration.ofMinutes(1)), admissions)), NOW))
                 .isEqualTo(new Outcome.Wait("profile api-quota: rate 3/min reached, next slot at "
-                        + NOW.plusSeconds(10)));
+                        + NOW.plusSeconds(10), "api-quota"));
     }
 
     @Test

@@ -60,7 +60,8 @@ class TransitionGuardTest {
     @Test
     void startFromAnotherWorkerIsRejectedNamingTheClaimHolder() {
         assertThat(TransitionGuard.judge(RunState.RUNNING, "w-1", started("w-2")))
-                .isEqualTo(new Verdict.Rejected("rejected RunStarted from worker w-2: run is claimed by w-1"));
+                .isEqualTo(new Verdict.Rejected(Verdict.RejectReason.NOT_CLAIM_HOLDER,
+                        "rejected RunStarted from worker w-2: run is claimed by w-1"));
     }
 
     @Test
@@ -86,8 +87,8 @@ class TransitionGuardTest {
     void outcomeFromAnotherWorkerIsRejected() {
         for (WorkerReport report : List.of(succeeded("w-2"), failed("w-2"), cancelled("w-2"))) {
             assertThat(TransitionGuard.judge(RunState.RUNNING, "w-1", report))
-                    .isEqualTo(new Verdict.Rejected("rejected " + report.getClass().getSimpleName()
-                            + " from worker w-2: run is claimed by w-1"));
+                    .isEqualTo(new Verdict.Rejected(Verdict.RejectReason.NOT_CLAIM_HOLDER, "rejected "
+                            + report.getClass().getSimpleName() + " from worker w-2: run is claimed by w-1"));
         }
     }
 
@@ -97,15 +98,17 @@ class TransitionGuardTest {
         for (WorkerReport report : List.of(started("w-1"), succeeded("w-1"), failed("w-1"), cancelled("w-1"),
                 started("w-2"), failed("w-2"))) {
             assertThat(TransitionGuard.judge(terminal, "w-1", report))
-                    .isEqualTo(new Verdict.Rejected("rejected " + report.getClass().getSimpleName() + " from worker "
-                            + report.workerId() + ": run is already " + terminal));
+                    .isEqualTo(new Verdict.Rejected(Verdict.RejectReason.RUN_FINISHED, "rejected "
+                            + report.getClass().getSimpleName() + " from worker " + report.workerId()
+                            + ": run is already " + terminal));
         }
     }
 
     @Test
     void finishedRunWithoutClaimRejectsLateReports() {
         assertThat(TransitionGuard.judge(RunState.CANCELLED, null, started("w-1")))
-                .isEqualTo(new Verdict.Rejected("rejected RunStarted from worker w-1: run is already CANCELLED"));
+                .isEqualTo(new Verdict.Rejected(Verdict.RejectReason.RUN_FINISHED,
+                        "rejected RunStarted from worker w-1: run is already CANCELLED"));
     }
 
     @Test

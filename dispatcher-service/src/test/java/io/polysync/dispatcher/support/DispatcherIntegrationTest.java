@@ -19,13 +19,17 @@ import io.polysync.runtime.testing.TestDatabase;
 import io.polysync.runtime.testing.TestProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,11 @@ import static org.awaitility.Awaitility.await;
 public abstract class DispatcherIntegrationTest {
 
     private static final String SCHEMA = TestDatabase.freshSchema("dispatcher");
+    /** What a second replica shares with this one: the same schema, broker and consumer groups, the same timeouts. */
+    private static final List<String> SHARED = List.of("spring.datasource.url", "spring.datasource.username",
+            "spring.datasource.password", "spring.datasource.hikari.schema", "spring.flyway.schemas",
+            "spring.kafka.bootstrap-servers", "polysync.dispatcher.recheck-interval",
+            "polysync.dispatcher.start-timeout", "polysync.dispatcher.lease-timeout");
     private static final Map<String, TopicProbe> PROBES = new HashMap<>();
 
     @DynamicPropertySource
@@ -62,6 +71,9 @@ public abstract class DispatcherIntegrationTest {
 
     @Autowired
     protected KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    private Environment environment;
 
     @Autowired
     protected TaskRunRepository runs;
@@ -81,6 +93,23 @@ public abstract class DispatcherIntegrationTest {
     static void closeProbes() {
         PROBES.values().forEach(TopicProbe::close);
         PROBES.clear();
+    }
+
+    /**
+     * A second dispatcher replica; the caller closes it. Command-line arguments, not default properties: those would
+     * lose to the service's own yml.
+     */
+    protected ConfigurableApplicationContext secondDispatcher() {
+        List<String> args = new ArrayList<>(List.of("--server.port=0"));
+        for (String key : SHARED) {
+            String value = environment.getProperty(key);
+            if (value != null) {
+                args.add("--" + key + "=" + value);
+            }
+        }
+        return new SpringApplicationBuilder(DispatcherApplication.class)
+                .properties("spring.config.name=" + DispatcherApplication.CONFIG_NAME)
+                .run(args.toArray(String[]::new));
     }
 
     protected void publishDefinition(TaskSnapshot task) {

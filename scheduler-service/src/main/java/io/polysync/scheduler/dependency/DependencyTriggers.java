@@ -86,7 +86,8 @@ public class DependencyTriggers {
                     log.warn("dependent task {} has dependencies but no definition; not triggered", child);
                     continue;
                 }
-                outbox.append(Topics.TRIGGERS, child.toString(), trigger(view.get(), changed.runId(), completed));
+                outbox.append(Topics.TRIGGERS, child.toString(),
+                        trigger(view.get(), changed.runId(), finishedAt, completed));
                 store.markTriggered(child, changed.runId(), clock.instant());
                 triggered++;
                 log.info("task {} triggered by the success of run {} (parents' runs {})", view.get().taskName(),
@@ -99,11 +100,12 @@ public class DependencyTriggers {
         countAfterCommit(triggered);
     }
 
-    private TriggerRequested trigger(TaskView child, UUID completingRun, FanIn.Outcome.Completed completed) {
+    private TriggerRequested trigger(TaskView child, UUID completingRun, Instant completedAt,
+                                     FanIn.Outcome.Completed completed) {
         UUID triggerId = Ids.triggerId(child.taskId(), TriggerType.DEPENDENCY, completingRun.toString());
         return new TriggerRequested(triggerId, Ids.runId(triggerId), child.taskId(), child.taskName(),
                 TriggerType.DEPENDENCY, completed.mappedInputs(), null, 1, null, child.definitionVersion(),
-                REQUESTED_BY, null, clock.instant());
+                REQUESTED_BY, null, clock.instant(), completedAt);
     }
 
     private void countAfterCommit(int triggered) {

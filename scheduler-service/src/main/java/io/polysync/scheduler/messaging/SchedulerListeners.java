@@ -1,6 +1,7 @@
 package io.polysync.scheduler.messaging;
 
 import io.polysync.model.Json;
+import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
@@ -40,7 +41,7 @@ class SchedulerListeners implements ConsumerSeekAware {
         this.schedules = schedules;
     }
 
-    @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = "polysync-scheduler-definitions")
+    @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = ConsumerGroups.SCHEDULER_DEFINITIONS)
     void onDefinition(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
             catalog.taskDeleted(UUID.fromString(record.key()));
@@ -54,7 +55,7 @@ class SchedulerListeners implements ConsumerSeekAware {
         }
     }
 
-    @KafkaListener(topics = Topics.RUN_EVENTS, groupId = "polysync-scheduler")
+    @KafkaListener(topics = Topics.RUN_EVENTS, groupId = ConsumerGroups.SCHEDULER)
     void onRunEvent(String value) {
         if (Json.decode(value, RunEvent.class) instanceof RunStateChanged changed) {
             catalog.on(changed);

@@ -1,5 +1,7 @@
 package io.polysync.scheduler.retry;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunStateChanged;
@@ -33,14 +35,18 @@ public class RetryScheduler {
     private final Outbox outbox;
     private final DueRetryPublisher publisher;
     private final Clock clock;
+    private final Counter scheduled;
 
     public RetryScheduler(TaskViewRepository tasks, PendingRetryStore store, Outbox outbox,
-                          DueRetryPublisher publisher, Clock clock) {
+                          DueRetryPublisher publisher, Clock clock, MeterRegistry meters) {
         this.tasks = tasks;
         this.store = store;
         this.outbox = outbox;
         this.publisher = publisher;
         this.clock = clock;
+        this.scheduled = Counter.builder("polysync.retries.scheduled")
+                .description("Retries stored and announced with RetryScheduled")
+                .register(meters);
     }
 
     @Transactional
@@ -64,6 +70,7 @@ public class RetryScheduler {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
+                scheduled.increment();
                 publisher.wake();
             }
         });

@@ -3,7 +3,9 @@ package io.polysync.scheduler.schedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.task.MisfirePolicy;
 import io.polysync.scheduler.config.SchedulerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,9 +54,10 @@ public class ScheduleTimer implements SmartLifecycle {
     private final ScheduleStore store;
     private final Clock clock;
     private final Duration misfireThreshold;
-    private final Counter fired;
-    private final Counter missed;
-    private final Counter skipped;
+    private final Counter firedOnTime;
+    private final Counter firedAfterMisfire;
+    private final Map<MisfirePolicy, Counter> missed = new EnumMap<>(MisfirePolicy.class);
+    private final Timer lateness;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -75,9 +79,18 @@ public class ScheduleTimer implements SmartLifecycle {
         this.store = store;
         this.clock = clock;
         this.misfireThreshold = misfireThreshold;
-        this.fired = fires(meters, "fired");
-        this.missed = fires(meters, "missed");
-        this.skipped = fires(meters, "skipped");
+        this.firedOnTime = fires(meters, "ON_TIME");
+        this.firedAfterMisfire = fires(meters, "MISFIRE_FIRED");
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            missed.put(policy, Counter.builder("polysync.scheduler.missed.fires")
+                    .description("Fire instants more than the misfire threshold late, by the task's misfire policy")
+                    .tag("policy", policy.name())
+                    .register(meters));
+        }
+        this.lateness = Timer.builder("polysync.scheduler.fire.lateness")
+                .description("From a fire instant to its trigger committed to the outbox")
+                .publishPercentileHistogram()
+                .register(meters);
         Gauge.builder("polysync.scheduler.schedules", this, ScheduleTimer::held)
                 .description("Schedule timers this replica holds")
                 .register(meters);
@@ -85,8 +98,7 @@ public class ScheduleTimer implements SmartLifecycle {
 
     private static Counter fires(MeterRegistry meters, String outcome) {
         return Counter.builder("polysync.scheduler.fires")
-                .description("Schedule fire instants: fired (trigger published), missed (more than the misfire "
-                        + "threshold late), skipped (already fired by another replica)")
+                .description("Schedule triggers published: on time, or fired by the misfire policy after a miss")
                 .tag("outcome", outcome)
                 .register(meters);
     }
@@ -195,7 +207,7 @@ public class ScheduleTimer implements SmartLifecycle {
     private void process(Entry entry, Instant now) {
         ArmedSchedule schedule = entry.schedule;
         FirePlan plan = FirePlan.at(schedule, entry.due, now, misfireThreshold);
-        missed.increment(plan.missed());
+        missed.get(schedule.misfirePolicy()).increment(plan.missed());
         if (plan.missed() > 0) {
             log.info("schedule {} of task {}: {} fire instants missed, {} policy fires {}", schedule.scheduleId(),
                     schedule.taskId(), plan.missed(), schedule.misfirePolicy(), plan.toFire().size());
@@ -224,8 +236,7 @@ public class ScheduleTimer implements SmartLifecycle {
                 }
                 return;
             }
-            fired.increment(result.fired().size());
-            skipped.increment(plan.toFire().size() - result.fired().size());
+            countFired(result.fired(), now);
             if (result.firedThrough() != null && result.firedThrough().isAfter(firedThrough)) {
                 firedThrough = result.firedThrough();
             }
@@ -243,6 +254,17 @@ public class ScheduleTimer implements SmartLifecycle {
                         lock.unlock();
                     }
                 });
+    }
+
+    /** Instants older than the misfire cutoff were fired by the policy; lateness is taken after the commit. */
+    private void countFired(List<Instant> fired, Instant now) {
+        Instant cutoff = now.minus(misfireThreshold);
+        Instant committed = clock.instant();
+        for (Instant instant : fired) {
+            (instant.isBefore(cutoff) ? firedAfterMisfire : firedOnTime).increment();
+            Duration late = Duration.between(instant, committed);
+            lateness.record(late.isNegative() ? Duration.ZERO : late);
+        }
     }
 
     private void rearm(Entry entry, Instant due, Instant checkAt) {

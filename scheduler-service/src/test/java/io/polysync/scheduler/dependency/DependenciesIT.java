@@ -54,6 +54,7 @@ class DependenciesIT extends SchedulerIntegrationTest {
         assertThat(trigger.retryOf()).isNull();
         assertThat(trigger.definitionVersion()).isEqualTo(3);
         assertThat(trigger.requestedBy()).isEqualTo("scheduler");
+        assertThat(trigger.parentSucceededAt()).as("the start of the dependency hand-off").isEqualTo(T0.plusSeconds(1));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(meters.counter("polysync.scheduler.dependency.triggers").count()).isGreaterThan(before));
     }

@@ -40,6 +40,7 @@ class RetriesIT extends SchedulerIntegrationTest {
         define(task(taskId, 4, List.of(), new RetryPolicy(true, 1, Backoff.EXPONENTIAL, 1, 2L, false)));
         await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isPresent());
         assertThat(meters.find("polysync.scheduler.retries.pending").gauge()).isNotNull();
+        double scheduledBefore = meters.get("polysync.retries.scheduled").counter().count();
 
         UUID failed = UUID.randomUUID();
         Instant failedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -52,6 +53,8 @@ class RetriesIT extends SchedulerIntegrationTest {
         assertThat(scheduled.attempt()).isEqualTo(2);
         assertThat(scheduled.retryRunId()).isEqualTo(retryRun);
         assertThat(scheduled.dueAt()).isEqualTo(failedAt.plusSeconds(1));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(meters.get("polysync.retries.scheduled").counter().count()).isEqualTo(scheduledBefore + 1));
 
         TriggerRequested retry = probe(Topics.TRIGGERS).await(1, taskId.toString(), TriggerRequested.class,
                 t -> true).get(0);

@@ -41,8 +41,8 @@ class ScheduleTimerTest {
         timer.runOnce(T0.plusSeconds(125));
 
         assertThat(store.fired).containsExactly(T0.plusSeconds(60), T0.plusSeconds(120));
-        assertThat(count("fired")).isEqualTo(2);
-        assertThat(count("missed")).isZero();
+        assertThat(fires()).isEqualTo(2);
+        assertThat(missed()).isZero();
         assertThat(timer.held()).isEqualTo(1);
     }
 
@@ -55,8 +55,13 @@ class ScheduleTimerTest {
 
         // 09:51 ... 10:00 are due; 09:51 ... 08:59:30 are more than 60 s late: missed; 10:00 is 30 s late: on time.
         assertThat(store.fired).containsExactly(T0.minusSeconds(60), T0);
-        assertThat(count("missed")).isEqualTo(9);
-        assertThat(count("fired")).isEqualTo(2);
+        assertThat(missed()).isEqualTo(9);
+        assertThat(meters.get("polysync.scheduler.missed.fires").tag("policy", "FIRE_ONCE").counter().count())
+                .isEqualTo(9);
+        assertThat(fires()).isEqualTo(2);
+        assertThat(fired("MISFIRE_FIRED")).isEqualTo(1);
+        assertThat(fired("ON_TIME")).isEqualTo(1);
+        assertThat(meters.get("polysync.scheduler.fire.lateness").timer().count()).isEqualTo(2);
         assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(60));
     }
 
@@ -68,7 +73,7 @@ class ScheduleTimerTest {
         timer.runOnce(T0.plusSeconds(30));
 
         assertThat(store.fired).containsExactly(T0);
-        assertThat(count("missed")).isEqualTo(9);
+        assertThat(missed()).isEqualTo(9);
     }
 
     @Test
@@ -80,7 +85,7 @@ class ScheduleTimerTest {
 
         // cutoff 10:00:30: 09:51 ... 10:00 missed (10), 10:01 on time.
         assertThat(store.fired).containsExactly(T0.minusSeconds(120), T0.minusSeconds(60), T0, T0.plusSeconds(60));
-        assertThat(count("missed")).isEqualTo(10);
+        assertThat(missed()).isEqualTo(10);
     }
 
     @Test
@@ -95,7 +100,7 @@ class ScheduleTimerTest {
         assertThat(store.fired.subList(0, 2)).containsExactly(T0.minusSeconds(62), T0.minusSeconds(61));
         assertThat(store.fired.get(2)).isEqualTo(T0.minusSeconds(60));
         assertThat(store.fired.get(store.fired.size() - 1)).isEqualTo(T0);
-        assertThat(count("missed")).isEqualTo(FirePlan.SCAN_LIMIT);
+        assertThat(missed()).isEqualTo(FirePlan.SCAN_LIMIT);
     }
 
     @Test
@@ -106,7 +111,7 @@ class ScheduleTimerTest {
         timer.runOnce(T0.plusSeconds(300 + 90));
 
         assertThat(store.fired).isEmpty();
-        assertThat(count("missed")).isEqualTo(1);
+        assertThat(missed()).isEqualTo(1);
         assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(600));
     }
 
@@ -120,7 +125,7 @@ class ScheduleTimerTest {
         timer.runOnce(T0.plusSeconds(60));
 
         assertThat(store.fired).isEmpty();
-        assertThat(count("skipped")).isEqualTo(1);
+        assertThat(fires()).isZero();
         assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(120));
     }
 
@@ -189,12 +194,22 @@ class ScheduleTimerTest {
 
     @Test
     void metersExistAtZeroBeforeAnyFire() {
-        assertThat(meters.find("polysync.scheduler.fires").counters()).hasSize(3);
+        assertThat(meters.find("polysync.scheduler.fires").counters()).hasSize(2).allMatch(c -> c.count() == 0);
+        assertThat(meters.find("polysync.scheduler.missed.fires").counters()).hasSize(3);
+        assertThat(meters.get("polysync.scheduler.fire.lateness").timer().count()).isZero();
         assertThat(meters.get("polysync.scheduler.schedules").gauge().value()).isZero();
     }
 
-    private double count(String outcome) {
+    private double fired(String outcome) {
         return meters.get("polysync.scheduler.fires").tag("outcome", outcome).counter().count();
+    }
+
+    private double fires() {
+        return meters.find("polysync.scheduler.fires").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double missed() {
+        return meters.find("polysync.scheduler.missed.fires").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static ArmedSchedule schedule(String cron, MisfirePolicy policy, int limit, Instant firedThrough) {

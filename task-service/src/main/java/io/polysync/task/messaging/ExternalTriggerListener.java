@@ -1,5 +1,6 @@
 package io.polysync.task.messaging;
 
+import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;
 import io.polysync.task.external.ExternalTriggers;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -15,7 +16,7 @@ public class ExternalTriggerListener {
 
     /** The listener container's id, for tests that wait for its partitions. */
     public static final String ID = "task-service-external-triggers";
-    public static final String GROUP = "polysync-task-service-external";
+    public static final String GROUP = ConsumerGroups.TASK_SERVICE_EXTERNAL;
 
     private final ExternalTriggers triggers;
 

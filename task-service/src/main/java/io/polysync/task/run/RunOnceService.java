@@ -1,5 +1,7 @@
 package io.polysync.task.run;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.run.TriggerType;
 import io.polysync.task.api.NotFoundException;
 import io.polysync.task.config.TaskServiceProperties;
@@ -18,10 +20,14 @@ public class RunOnceService {
 
     private final TriggerAcceptance acceptance;
     private final String requester;
+    private final Counter accepted;
 
-    public RunOnceService(TriggerAcceptance acceptance, TaskServiceProperties properties) {
+    public RunOnceService(TriggerAcceptance acceptance, TaskServiceProperties properties, MeterRegistry meters) {
         this.acceptance = acceptance;
         this.requester = properties.apiRequester();
+        this.accepted = Counter.builder("polysync.task.run.once")
+                .description("Run Once requests accepted as a new run (API, UI, copilot); repeated keys not counted")
+                .register(meters);
     }
 
     public RunAccepted runOnce(String taskName, RunOnceRequest request) {
@@ -34,8 +40,12 @@ public class RunOnceService {
         // a fresh key is drawn once, before the transaction, so a retry after a lost race keeps the same run
         String key = body.idempotencyKey() != null ? body.idempotencyKey() : UUID.randomUUID().toString();
         try {
-            return acceptance.accept(new RunRequest(taskName, TriggerType.MANUAL, key, body.parameters(), requestedBy))
-                    .run();
+            TriggerAcceptance.Acceptance result = acceptance.accept(new RunRequest(taskName, TriggerType.MANUAL, key,
+                    body.parameters(), requestedBy));
+            if (!result.duplicate()) {
+                accepted.increment();
+            }
+            return result.run();
         } catch (TriggerRejectedException e) {
             if (e.reason() == TriggerRejectedException.Reason.UNKNOWN_TASK) {
                 FieldError error = e.errors().get(0);

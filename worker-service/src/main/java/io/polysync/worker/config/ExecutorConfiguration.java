@@ -1,5 +1,6 @@
 package io.polysync.worker.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.worker.execution.JobExecutor;
 import io.polysync.worker.execution.JobExecutorRegistry;
@@ -29,9 +30,9 @@ public class ExecutorConfiguration {
     }
 
     @Bean
-    HttpRequestExecutor httpRequestExecutor(WorkerProperties properties) {
+    HttpRequestExecutor httpRequestExecutor(WorkerProperties properties, MeterRegistry meters) {
         return new HttpRequestExecutor(properties.http().defaultTimeout(),
-                new PlatformCircuitBreakers(properties.http().circuitBreaker()));
+                new PlatformCircuitBreakers(properties.http().circuitBreaker(), meters));
     }
 
     @Bean

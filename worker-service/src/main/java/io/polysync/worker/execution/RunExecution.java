@@ -74,7 +74,7 @@ public class RunExecution implements AutoCloseable {
         this.reporter = reporter;
         this.properties = properties;
         this.clock = clock;
-        this.metrics = new RunMetrics(meters);
+        this.metrics = new RunMetrics(meters, properties.concurrency());
     }
 
     /**
@@ -131,21 +131,25 @@ public class RunExecution implements AutoCloseable {
         try {
             outcome = attempt(run, deadline, tracked);
         } catch (InterruptedException e) {
-            metrics.abandoned();
+            metrics.abandoned(run.jobType(), since(started));
             throw e;
         } finally {
             heartbeat.stop();
         }
         if (outcome.cancelled()) {
-            metrics.cancelled();
+            metrics.cancelled(run.jobType(), since(started));
             log.info("Run {} of task {} cancelled on request", run.runId(), run.taskName());
             reporter.report(cancelled(run));
         } else {
-            metrics.finished(outcome.result());
+            metrics.finished(run.jobType(), outcome.result(), since(started));
             log(run, outcome.result());
             reporter.report(report(run, workerId, outcome.result()));
         }
         outcome.awaitStopped(properties.shell().killGracePeriod().plus(STOP_ALLOWANCE));
+    }
+
+    private Duration since(RunStarted started) {
+        return Duration.between(started.occurredAt(), clock.instant());
     }
 
     private Outcome attempt(RunDispatched run, Instant deadline, InFlightRuns.Attempt tracked)

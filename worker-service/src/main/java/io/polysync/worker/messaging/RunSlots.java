@@ -4,6 +4,7 @@ import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunDispatched;
 import io.polysync.model.run.Band;
+import io.polysync.runtime.kafka.DeadLetterMetrics;
 import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.execution.BandSelector;
 import io.polysync.worker.execution.ReportNotDeliveredException;
@@ -68,15 +69,18 @@ public class RunSlots implements SmartLifecycle {
     private final KafkaTemplate<String, String> kafka;
     private final RunExecution execution;
     private final WorkerProperties properties;
+    private final DeadLetterMetrics deadLetters;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     public RunSlots(ConsumerFactory<?, ?> consumers, KafkaTemplate<String, String> kafka, RunExecution execution,
-                    WorkerProperties properties) {
+                    WorkerProperties properties, DeadLetterMetrics deadLetters) {
         this.consumers = consumers;
         this.kafka = kafka;
         this.execution = execution;
         this.properties = properties;
+        this.deadLetters = deadLetters;
+        deadLetters.register(TOPICS);
     }
 
     @Override
@@ -266,6 +270,7 @@ public class RunSlots implements SmartLifecycle {
                         .get(properties.reportTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
                         deadLetter, cause.toString());
+                deadLetters.sent(record.topic());
                 commit(record);
             } catch (ExecutionException | TimeoutException e) {
                 retryLater(record, e);

@@ -1,6 +1,7 @@
 package io.polysync.worker.messaging;
 
 import io.polysync.model.Json;
+import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;
 import io.polysync.model.event.CancelRun;
 import io.polysync.worker.config.WorkerProperties;
@@ -25,7 +26,7 @@ public class WorkerCommandListener {
 
     WorkerCommandListener(RunExecution execution, WorkerProperties properties) {
         this.execution = execution;
-        this.groupId = "polysync-worker-commands-" + properties.workerId();
+        this.groupId = ConsumerGroups.WORKER_COMMANDS_PREFIX + properties.workerId();
     }
 
     /** This instance's consumer group; read by the listener annotation. */

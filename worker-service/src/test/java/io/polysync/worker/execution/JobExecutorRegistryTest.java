@@ -1,5 +1,6 @@
 package io.polysync.worker.execution;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.executor.HttpRequestExecutor;
@@ -22,7 +23,8 @@ class JobExecutorRegistryTest {
     private final JobTypeCatalog catalog = JobTypeCatalog.builtIn();
     private final NoopExecutor noop = new NoopExecutor();
     private final HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(1),
-            new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30))));
+            new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30)),
+                    new SimpleMeterRegistry()));
     private final ShellCommandExecutor shell = new ShellCommandExecutor(Duration.ofSeconds(1));
     private final SqlQueryExecutor sql = new SqlQueryExecutor();
     private final KafkaPublishExecutor kafka = new KafkaPublishExecutor();

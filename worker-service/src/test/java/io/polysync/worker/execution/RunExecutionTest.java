@@ -72,7 +72,11 @@ class RunExecutionTest {
             assertThat(succeeded.workerId()).isEqualTo(WORKER);
             assertThat(succeeded.outputs()).isEqualTo(Map.of("answer", 42));
         });
-        assertThat(meters.get("polysync.worker.runs").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+        assertThat(meters.get("polysync.worker.runs").tag("outcome", "succeeded").tag("job_type", "noop")
+                .counter().count()).isEqualTo(1);
+        assertThat(meters.get("polysync.worker.run.duration").tag("outcome", "succeeded").tag("job_type", "noop")
+                .timer().count()).isEqualTo(1);
+        assertThat(meters.get("polysync.worker.slots.busy").gauge().value()).isZero();
     }
 
     @Test
@@ -182,7 +186,8 @@ class RunExecutionTest {
         assertThat(reporter.reports.subList(1, reporter.reports.size() - 1))
                 .isNotEmpty()
                 .allMatch(report -> report instanceof RunHeartbeat heartbeat && heartbeat.workerId().equals(WORKER));
-        assertThat(meters.get("polysync.worker.runs").tag("reason", "TIMED_OUT").counter().count()).isEqualTo(1);
+        assertThat(meters.get("polysync.worker.runs").tag("reason", "TIMED_OUT").tag("job_type", "noop")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test

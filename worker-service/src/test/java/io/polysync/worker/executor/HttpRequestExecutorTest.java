@@ -1,5 +1,6 @@
 package io.polysync.worker.executor;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.polysync.model.Json;
@@ -92,7 +93,8 @@ class HttpRequestExecutorTest {
     }
 
     private static PlatformCircuitBreakers breakers(int windowSize) {
-        return new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, windowSize, Duration.ofMinutes(1)));
+        return new PlatformCircuitBreakers(new WorkerProperties.CircuitBreaker(50, windowSize, Duration.ofMinutes(1)),
+                new SimpleMeterRegistry());
     }
 
     private Map<String, Object> platform() {

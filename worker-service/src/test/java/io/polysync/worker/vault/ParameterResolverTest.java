@@ -1,5 +1,6 @@
 package io.polysync.worker.vault;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.polysync.model.run.FailureReason;
@@ -178,7 +179,7 @@ class ParameterResolverTest {
     @Test
     void masksASecretHeaderAnHttpEndpointEchoesBack() throws Exception {
         HttpRequestExecutor http = new HttpRequestExecutor(Duration.ofSeconds(2), new PlatformCircuitBreakers(
-                new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30))));
+                new WorkerProperties.CircuitBreaker(50, 10, Duration.ofSeconds(30)), new SimpleMeterRegistry()));
 
         JobResult result = resolver.execute(http, context("http",
                 Map.of("baseUrl", baseUrl, "headers", Map.of("Authorization", "vault://ops/api-token")),
