@@ -108,7 +108,11 @@ class PrometheusScrapeJarIT {
                 "--server.port=" + port,
                 "--polysync.data-dir=" + dataDir,
                 "--polysync.task.security.admin-token=" + ADMIN_TOKEN,
-                "--polysync.standalone.kafka-port=" + kafkaPort))
+                "--polysync.standalone.kafka-port=" + kafkaPort,
+                // gauges refreshed from the ledger, the outbox and the broker every second or two, not every 5-10 s
+                "--polysync.dispatcher.metrics-interval=1s",
+                "--polysync.runtime.outbox.metrics-interval=1s",
+                "--polysync.runtime.lag-monitor.interval=2s"))
                 .redirectErrorStream(true).redirectOutput(polysyncLog.toFile()).start();
         Api api = new Api("http://127.0.0.1:" + port, null);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
