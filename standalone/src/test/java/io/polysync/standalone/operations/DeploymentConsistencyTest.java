@@ -318,6 +318,12 @@ class DeploymentConsistencyTest {
         assertThat(taskMonitor).as("the task-service's ServiceMonitor, which needs a token").isNotNull();
     }
 
+    @Test
+    void thePrometheusRuleCarriesExactlyTheAlertRulesOfTheRulesFile() {
+        Map<String, Object> rules = Repository.yaml(Repository.path("deploy/prometheus/rules/polysync-alerts.yml"));
+        assertThat(at(manifest("PrometheusRule", "polysync"), "spec.groups")).isEqualTo(rules.get("groups"));
+    }
+
     private static Map<String, Object> manifest(String kind, String name) {
         return manifests.stream()
                 .filter(m -> kind.equals(m.get("kind")) && name.equals(at(m, "metadata.name")))
