@@ -49,7 +49,9 @@ class AdminUserBootstrapTest {
     private AdminUserBootstrap bootstrap(String password) {
         return new AdminUserBootstrap(users, service, new TaskServiceProperties(20, 200, "api",
                 new TaskServiceProperties.Security(null, Duration.ofSeconds(10), password),
-                new TaskServiceProperties.Vault(null, null)));
+                new TaskServiceProperties.Vault(null, null),
+                new TaskServiceProperties.RunFeed(Duration.ofMillis(750), Duration.ofSeconds(3), 500,
+                        Duration.ofSeconds(15), Duration.ofMinutes(10))));
     }
 
     @Test
