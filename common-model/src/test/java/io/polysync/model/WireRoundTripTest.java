@@ -94,6 +94,21 @@ class WireRoundTripTest {
     }
 
     @Test
+    void theCreatingRunEventCarriesItsParametersAndAnOlderOneWithoutThemReadsAsEmpty() {
+        RunStateChanged queued = new RunStateChanged(RUN, TASK, "t", TriggerType.MANUAL, 1, null, null,
+                RunState.QUEUED, "queued", null, null, null, 4, "alice", null, AT, null, null, AT,
+                Map.of("token", "vault://main/token", "limit", 5));
+
+        RunStateChanged decoded = (RunStateChanged) Json.decode(Json.encode(queued), RunEvent.class);
+        String olderProducer = Json.encode(queued).replaceAll(",?\"parameters\":\\{[^}]*}", "");
+
+        assertThat(decoded).isEqualTo(queued);
+        assertThat(decoded.parameters()).containsEntry("token", "vault://main/token").containsEntry("limit", 5);
+        assertThat(olderProducer).doesNotContain("parameters");
+        assertThat(((RunStateChanged) Json.decode(olderProducer, RunEvent.class)).parameters()).isEmpty();
+    }
+
+    @Test
     void commandsRoundTrip() {
         assertRoundTrip(new CancelRunRequested(RUN, TASK, "alice", AT), CancelRunRequested.class);
         assertRoundTrip(new CancelRun(RUN, TASK, "w-1", AT), CancelRun.class);

@@ -7,6 +7,7 @@ import io.polysync.dispatcher.support.DispatcherIntegrationTest;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunDispatched;
+import io.polysync.model.event.RunStarted;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.run.FailureReason;
@@ -31,6 +32,25 @@ class RunParametersIT extends DispatcherIntegrationTest {
     private static final Map<String, Object> SCHEMA = Map.of("type", "object",
             "properties", Map.of("path", Map.of("type", "string"), "sleepMillis", Map.of("type", "integer")),
             "required", List.of("path"));
+
+    @Test
+    void onlyTheEventThatCreatesARunCarriesItsEffectiveParametersWithVaultReferencesUnresolved() {
+        TaskSnapshot task = aTask().jobDefaults(Map.of("path", "/default", "sleepMillis", 1))
+                .parameters(Map.of("token", "vault://main/api-token")).build();
+        TriggerRequested trigger = aTriggerOf(task, "created").overrides(Map.of("path", "/override")).build();
+        publishDefinition(task);
+        publishTrigger(trigger);
+        awaitRun(trigger.runId(), RunState.QUEUED);
+        probe(Topics.RUNS_NORMAL).awaitOne(r -> r.key().equals(trigger.runId().toString()));
+
+        report(new RunStarted(trigger.runId(), trigger.taskId(), "w-1", Instant.now()));
+
+        List<RunStateChanged> changes = stateChanges(trigger.runId(), 2);
+        assertThat(changes).extracting(RunStateChanged::state).containsExactly(RunState.QUEUED, RunState.RUNNING);
+        assertThat(changes.get(0).parameters()).isEqualTo(Map.of("path", "/override", "sleepMillis", 1,
+                "token", "vault://main/api-token"));
+        assertThat(changes.get(1).parameters()).isEmpty();
+    }
 
     @Test
     void aRetryRunsWithTheParametersOfTheRunItRetries() {
@@ -100,6 +120,7 @@ class RunParametersIT extends DispatcherIntegrationTest {
         assertThat(changes).extracting(RunStateChanged::previousState, RunStateChanged::state)
                 .containsExactly(tuple(null, RunState.QUEUED), tuple(RunState.QUEUED, RunState.FAILED));
         assertThat(changes.get(1).error()).isEqualTo(run.error());
+        assertThat(changes).extracting(RunStateChanged::parameters).containsOnly(Map.of("sleepMillis", "slow"));
         assertThat(changes.get(1).scheduledFor()).isEqualTo(fire);
         for (String band : List.of(Topics.RUNS_HIGH, Topics.RUNS_NORMAL, Topics.RUNS_LOW)) {
             assertThat(probe(band).seen(r -> r.key().equals(run.runId().toString()))).as(band).isEmpty();

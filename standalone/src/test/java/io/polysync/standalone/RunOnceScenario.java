@@ -36,6 +36,8 @@ final class RunOnceScenario {
         assertThat(run.path("attempt").asInt()).isEqualTo(1);
         assertThat(run.path("outputs").path("greeting").asString()).isEqualTo("hello");
         assertThat(run.path("outputs").path("exitCode").asString()).isEqualTo("0");
+        assertThat(run.path("parameters").path("command").path(2).asString())
+                .isEqualTo("echo working; echo ::output greeting=hello");
         assertThat(run.path("startedAt").isNull()).isFalse();
         assertThat(run.path("finishedAt").isNull()).isFalse();
         assertThat(historyStates(runId)).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");

@@ -25,10 +25,28 @@ public class RunJournal {
         this.metrics = metrics;
     }
 
-    /** Records that {@code run} just moved from {@code previous} (null when it was created) to its current state. */
+    /** Records that {@code run} was just created QUEUED; its event carries the run's effective parameters. */
+    public void created(TaskRun run, String reason, Instant at) {
+        record(run, null, reason, at, true);
+    }
+
+    /**
+     * Records that the run just created failed before admission because its parameters broke the job's schema; the
+     * event carries them, so whoever reads it sees what was refused.
+     */
+    public void refusedAtCreation(TaskRun run, String reason, Instant at) {
+        record(run, RunState.QUEUED, reason, at, true);
+    }
+
+    /** Records that {@code run} just moved from {@code previous} to its current state. */
     public void transition(TaskRun run, RunState previous, String reason, Instant at) {
+        record(run, previous, reason, at, false);
+    }
+
+    private void record(TaskRun run, RunState previous, String reason, Instant at, boolean withParameters) {
         history.save(HistoryEntry.transition(run.runId(), run.state(), reason, at));
-        outbox.append(Topics.RUN_EVENTS, run.taskId().toString(), run.stateChanged(previous, reason, at));
+        outbox.append(Topics.RUN_EVENTS, run.taskId().toString(),
+                run.stateChanged(previous, reason, at, withParameters));
         metrics.transitioned(run, previous);
     }
 

@@ -4,7 +4,6 @@ import io.polysync.dispatcher.definition.ResolvedDefinition;
 import io.polysync.dispatcher.definition.TaskDefinitions;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.param.ParameterValidation;
-import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.TaskSnapshot;
 import org.slf4j.Logger;
@@ -65,12 +64,12 @@ public class RunLedger {
         Instant now = clock.instant();
         TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(),
                 task.job() == null ? null : task.job().jobType(), resolved.values(), now));
-        journal.transition(run, null, queuedReason(trigger), now);
+        journal.created(run, queuedReason(trigger), now);
         definition.note().ifPresent(note -> journal.note(run, note, now));
         resolved.source().ifPresent(source -> journal.note(run, source, now));
         if (!resolved.valid()) {
             run.fail(null, resolved.error(), now);
-            journal.transition(run, RunState.QUEUED, resolved.error().message(), now);
+            journal.refusedAtCreation(run, resolved.error().message(), now);
             log.info("run {} of task {} failed before admission: {}", run.runId(), run.taskName(),
                     resolved.error().message());
             return;

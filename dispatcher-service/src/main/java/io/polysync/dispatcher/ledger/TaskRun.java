@@ -214,11 +214,16 @@ public class TaskRun {
         state = next;
     }
 
-    /** The whole current view of the run, as the public lifecycle stream carries it. */
-    RunStateChanged stateChanged(RunState previousState, String reason, Instant occurredAt) {
+    /**
+     * The whole current view of the run, as the public lifecycle stream carries it.
+     *
+     * @param withParameters whether the event carries the effective parameters: only the events that create the run
+     *                       do, every later one would repeat them on the hot path
+     */
+    RunStateChanged stateChanged(RunState previousState, String reason, Instant occurredAt, boolean withParameters) {
         return new RunStateChanged(runId, taskId, taskName, triggerType, attempt, retryOf, previousState, state, reason,
                 error(), outputs(), claimedBy, definitionVersion, requestedBy, scheduledFor, queuedAt, startedAt,
-                finishedAt, occurredAt);
+                finishedAt, occurredAt, withParameters ? parameters() : Map.of());
     }
 
     public UUID runId() {

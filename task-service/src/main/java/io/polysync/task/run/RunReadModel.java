@@ -74,10 +74,13 @@ public class RunReadModel {
             if (event.retryOf() != null) {
                 runs.findById(event.retryOf()).ifPresent(previous -> previous.retriedBy(event.runId(), now));
             }
-        } else if (run.advance(event, now)) {
-            recordOnce(event);
         } else {
-            log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
+            run.learnParameters(event, now);
+            if (run.advance(event, now)) {
+                recordOnce(event);
+            } else {
+                log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
+            }
         }
     }
 

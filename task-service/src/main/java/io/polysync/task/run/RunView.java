@@ -8,7 +8,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A run as the API shows it (DESIGN.md section 10 rule 4). */
+/**
+ * A run as the API shows it (DESIGN.md section 10 rule 4).
+ *
+ * @param parameters the effective parameters the run was created with, vault references unresolved; null when not
+ *                   known (runs created before they were recorded, or with none)
+ */
 public record RunView(
         UUID runId,
         UUID taskId,
@@ -27,12 +32,13 @@ public record RunView(
         UUID retriedBy,
         Instant nextRetryAt,
         String waitingReason,
-        long definitionVersion) {
+        long definitionVersion,
+        Map<String, Object> parameters) {
 
     static RunView of(TaskRun r) {
         return new RunView(r.runId(), r.taskId(), r.taskName(), r.state(), r.triggerType(), r.attempt(),
                 r.queuedAt(), r.startedAt(), r.finishedAt(), r.scheduledFor(), r.outputs(), r.error(),
                 r.requestedBy(), r.retryOf(), r.retriedBy(), r.nextRetryAt(), r.waitingReason(),
-                r.definitionVersion());
+                r.definitionVersion(), r.parameters());
     }
 }

@@ -1,5 +1,6 @@
 package io.polysync.task.run;
 
+import io.polysync.model.Json;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.run.FailureReason;
 import io.polysync.model.run.RunError;
@@ -14,8 +15,10 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import tools.jackson.core.type.TypeReference;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,6 +29,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "task_run")
 public class TaskRun {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> PARAMETERS = new TypeReference<>() { };
 
     @Id
     @Column(name = "run_id")
@@ -92,6 +97,10 @@ public class TaskRun {
     @Column(name = "definition_version", nullable = false)
     private long definitionVersion;
 
+    /** JSON text rather than a converted map: NULL has to stay apart from an empty object (not known vs none). */
+    @Column(name = "parameters")
+    private String parameters;
+
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -130,6 +139,7 @@ public class TaskRun {
         run.triggerType = event.triggerType();
         run.outputs = Map.of();
         run.copy(event, now);
+        run.learnParameters(event, now);
         if (run.queuedAt == null) {
             run.queuedAt = event.occurredAt() != null ? event.occurredAt() : now;
         }
@@ -146,6 +156,20 @@ public class TaskRun {
         }
         state = event.state();
         copy(event, now);
+        return true;
+    }
+
+    /**
+     * Keeps the effective parameters the event carries when none are known yet; answers whether it did. Only the
+     * events that create a run carry them, and for a Run Once row written on acceptance the creating QUEUED event
+     * does not move the state, so this is applied apart from {@link #advance}.
+     */
+    boolean learnParameters(RunStateChanged event, Instant now) {
+        if (parameters != null || event.parameters().isEmpty()) {
+            return false;
+        }
+        parameters = Json.encode(event.parameters());
+        updatedAt = now;
         return true;
     }
 
@@ -283,5 +307,10 @@ public class TaskRun {
 
     public long definitionVersion() {
         return definitionVersion;
+    }
+
+    /** The effective parameters, vault references unresolved; null when no event carried them. */
+    public Map<String, Object> parameters() {
+        return parameters == null ? null : Json.mapper().readValue(parameters, PARAMETERS);
     }
 }

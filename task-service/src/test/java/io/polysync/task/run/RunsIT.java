@@ -75,6 +75,31 @@ class RunsIT extends IntegrationTest {
     }
 
     @Test
+    void aRunOnceRunShowsTheEffectiveParametersItsCreatingEventCarriesVaultReferencesUnresolved() {
+        String task = unique("params");
+        UUID taskId = createNoopTask(task, List.of());
+        UUID runId = UUID.fromString(api.post("/api/v1/tasks/" + task + "/runs",
+                json(Map.of("parameters", Map.of("sleepMillis", 7)))).body().path("runId").asString());
+        assertThat(api.get("/api/v1/runs/" + runId).body().path("parameters").isNull()).isTrue();
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Map<String, Object> effective = Map.of("sleepMillis", 7, "failMessage", "vault://main/message");
+
+        publish(taskId,
+                new RunStateChanged(runId, taskId, task, TriggerType.MANUAL, 1, null, null, RunState.QUEUED,
+                        "queued by MANUAL trigger from api", null, null, null, 1, "api", null, t0, null, null, t0,
+                        effective),
+                changed(runId, taskId, task, RunState.QUEUED, RunState.RUNNING, t0, t0, null, null, null, t0));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v1/runs/" + runId).body().path("state").asString().equals("RUNNING"));
+        JsonNode parameters = api.get("/api/v1/runs/" + runId).body().path("parameters");
+        assertThat(parameters.path("sleepMillis").asInt()).isEqualTo(7);
+        assertThat(parameters.path("failMessage").asString()).isEqualTo("vault://main/message");
+        assertThat(parameters.size()).isEqualTo(2);
+        assertThat(history(runId.toString())).containsExactly("TRANSITION QUEUED", "TRANSITION RUNNING");
+    }
+
+    @Test
     void runOnceNeedsNoBody() {
         String task = unique("nobody");
         createNoopTask(task, List.of());

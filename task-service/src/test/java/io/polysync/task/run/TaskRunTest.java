@@ -54,6 +54,23 @@ class TaskRunTest {
     }
 
     @Test
+    void aRunOnceRowLearnsItsParametersFromTheCreatingEventThoughItsStateDoesNotMove() {
+        TaskRun run = queued();
+        RunStateChanged plain = event(null, RunState.QUEUED, T0, null, null);
+        RunStateChanged creating = new RunStateChanged(RUN, TASK, "nightly", TriggerType.MANUAL, 1, null, null,
+                RunState.QUEUED, "queued", null, null, null, 3, "api", null, T0, null, null, T0,
+                Map.of("path", "/override", "token", "vault://main/token"));
+        assertThat(run.parameters()).isNull();
+
+        assertThat(run.learnParameters(creating, T0.plusSeconds(1))).isTrue();
+        assertThat(run.advance(creating, T0.plusSeconds(1))).isFalse();
+        assertThat(run.advance(event(RunState.QUEUED, RunState.RUNNING, T0.plusSeconds(2), null, null), T0)).isTrue();
+        assertThat(run.learnParameters(plain, T0.plusSeconds(3))).isFalse();
+
+        assertThat(run.parameters()).isEqualTo(Map.of("path", "/override", "token", "vault://main/token"));
+    }
+
+    @Test
     void treatsTerminalStatesAsAbsorbing() {
         TaskRun run = queued();
         run.advance(event(RunState.QUEUED, RunState.CANCELLED, T0.plusSeconds(2), null, null), T0);

@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The parameters a run was triggered with, as its definition version states them (job defaults, then the task's
- * values, then the parent outputs mapped into it; rule 13). The read model keeps no per-run values, so Run Once
- * overrides and the mapped values themselves are not shown: a mapped input names its parent output instead.
+ * The parameters of a run: the effective values it was created with when its events carried them (overrides and
+ * mapped parent outputs included, rule 13), else, for runs recorded before those events had them, what its
+ * definition version states (job defaults, then the task's values, then the parent outputs mapped into it, a mapped
+ * input naming its parent output since its value is not known).
  *
- * <p>Definitions hold secrets only as vault references, which are shown as such. Any other value under a
+ * <p>Parameters hold secrets only as vault references, which are shown as such. Any other value under a
  * secret-looking name, or one the job's schema marks {@code writeOnly}, is masked all the same, however deep.
  */
 @Component
@@ -40,11 +42,26 @@ public class RunParameters {
         this.versions = versions;
     }
 
-    /** Empty when the definition version is gone (the task was deleted). */
+    /**
+     * Empty when the run's own values are not known and its definition version is gone (the task was deleted). With
+     * the definition gone, the run's own values are masked by name only.
+     */
     @Transactional(readOnly = true)
     public Optional<List<ParameterRow>> of(RunView run) {
-        return versions.findById(new TaskVersion.Key(run.taskId(), run.definitionVersion()))
-                .map(v -> rows(Json.decode(v.snapshot(), TaskSnapshot.class)));
+        Optional<TaskSnapshot> task = versions.findById(new TaskVersion.Key(run.taskId(), run.definitionVersion()))
+                .map(v -> Json.decode(v.snapshot(), TaskSnapshot.class));
+        if (run.parameters() != null) {
+            return Optional.of(rows(run.parameters(),
+                    task.map(t -> properties(t.job().parameterSchema())).orElse(Map.of())));
+        }
+        return task.map(RunParameters::rows);
+    }
+
+    /** The run's own values, in name order; the source is not known once precedence has merged them. */
+    static List<ParameterRow> rows(Map<String, Object> effective, Map<String, Object> properties) {
+        return new TreeMap<>(effective).entrySet().stream()
+                .map(e -> literal(e.getKey(), e.getValue(), properties, null))
+                .toList();
     }
 
     static List<ParameterRow> rows(TaskSnapshot task) {

@@ -1,5 +1,10 @@
 package io.polysync.task.ui.run;
 
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunStateChanged;
+import io.polysync.model.run.RunState;
+import io.polysync.model.run.TriggerType;
 import io.polysync.task.support.Api;
 import io.polysync.task.support.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The runs pages over HTTP as a signed-in browser sees them, against PostgreSQL holding 10,000 runs: each page
@@ -168,7 +175,41 @@ class RunPagesIT extends IntegrationTest {
         String page = signIn(viewer).get("/runs/" + runId).body();
 
         assertThat(page).contains("vault://" + vault + "/api-key").contains(RunParameters.MASK).contains("eu-1")
-                .doesNotContain("s3cr3t-value-never-shown").doesNotContain("literal-password-not-shown");
+                .doesNotContain("s3cr3t-value-never-shown").doesNotContain("literal-password-not-shown")
+                .contains("of definition v1").contains("are not kept for display");
+    }
+
+    @Test
+    void theRunPageShowsTheRunsOwnParametersWithItsOverridesOnceTheDispatcherAnnouncedThem() {
+        String vault = unique("vault");
+        created(api.post("/api/v1/vaults", json(Map.of("name", vault, "kind", "builtin", "config", Map.of()))));
+        String secretTask = unique("overridden");
+        String platform = unique("shell");
+        String job = unique("noop");
+        created(api.post("/api/v1/platforms", json(Map.of("name", platform, "type", "shell"))));
+        created(api.post("/api/v1/jobs", json(Map.of("name", job, "platform", platform, "jobType", "noop"))));
+        Api.Response task = api.post("/api/v1/tasks", json(Map.of("name", secretTask, "job", job,
+                "parameters", Map.of("failMessage", "vault://" + vault + "/api-key", "sleepMillis", 1))));
+        created(task);
+        UUID taskId = UUID.fromString(task.body().path("id").asString());
+        Map<String, Object> overrides = Map.of("sleepMillis", 4242,
+                "outputs", Map.of("password", "override-password-not-shown", "region", "override-eu-2"));
+        UUID runId = UUID.fromString(api.post("/api/v1/tasks/" + secretTask + "/runs",
+                json(Map.of("parameters", overrides))).body().path("runId").asString());
+        Map<String, Object> effective = Map.of("failMessage", "vault://" + vault + "/api-key", "sleepMillis", 4242,
+                "outputs", overrides.get("outputs"));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        kafka.send(Topics.RUN_EVENTS, taskId.toString(), Json.encode(new RunStateChanged(runId, taskId, secretTask,
+                TriggerType.MANUAL, 1, null, null, RunState.QUEUED, "queued by MANUAL trigger from api", null, null,
+                null, 1, "api", null, now, null, null, now, effective))).join();
+
+        Session session = signIn(viewer);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> session.get("/runs/" + runId).body().contains("override-eu-2"));
+        assertThat(session.get("/runs/" + runId).body()).contains("effective values").contains("4242")
+                .contains("vault://" + vault + "/api-key").contains(RunParameters.MASK)
+                .doesNotContain("override-password-not-shown").doesNotContain("are not kept for display");
     }
 
     private long count(String where) {

@@ -11,8 +11,28 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class RunParametersTest {
+
+    @Test
+    void masksARunsOwnValuesByNameAndByTheSchemasWriteOnlyAndKeepsVaultReferences() {
+        Map<String, Object> properties = Map.of("pin", Map.of("type", "string", "writeOnly", true));
+
+        List<ParameterRow> rows = RunParameters.rows(Map.of("pin", "1234", "password", "hunter2",
+                "apiKey", "vault://prod/api-key", "headers", Map.of("X-Token", "t0ken", "Accept", "json"),
+                "path", "/override"), properties);
+
+        assertThat(rows).extracting(ParameterRow::name).containsExactly("apiKey", "headers", "password", "path", "pin");
+        assertThat(rows).extracting(ParameterRow::value).noneMatch(v -> v.contains("hunter2") || v.contains("1234")
+                || v.contains("t0ken"));
+        assertThat(rows).extracting(ParameterRow::name, ParameterRow::kind).contains(
+                tuple("apiKey", ParameterRow.Kind.VAULT_REFERENCE), tuple("password", ParameterRow.Kind.MASKED),
+                tuple("pin", ParameterRow.Kind.MASKED), tuple("path", ParameterRow.Kind.LITERAL));
+        assertThat(rows).filteredOn(r -> r.name().equals("path")).singleElement()
+                .satisfies(r -> assertThat(r.value()).isEqualTo("/override"))
+                .satisfies(r -> assertThat(r.source()).isNull());
+    }
 
     @Test
     void showsVaultReferencesAsReferencesAndNeverASecretLookingLiteral() {
