@@ -1,5 +1,6 @@
 package io.polysync.dispatcher;
 
+import io.polysync.dispatcher.admission.WaitingRuns;
 import io.polysync.dispatcher.ledger.HistoryEntry;
 import io.polysync.dispatcher.ledger.HistoryKind;
 import io.polysync.dispatcher.ledger.TaskRun;
@@ -16,6 +17,7 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class AdmissionIT extends DispatcherIntegrationTest {
+
+    @Autowired
+    private WaitingRuns waitingRuns;
 
     @Test
     void maxConcurrentRunsOneAdmitsOneAndQueuesTheOthersUntilItFinishes() {
@@ -183,6 +188,75 @@ class AdmissionIT extends DispatcherIntegrationTest {
         assertThat(aged.band()).isEqualTo(Band.HIGH);
         assertThat(historyOf(aged.runId())).extracting(HistoryEntry::reason)
                 .contains("dispatched to polysync.runs.high at effective priority 100");
+    }
+
+    @Test
+    void aNewRunDoesNotTakeAFreedTaskSlotBeforeARunAlreadyWaitingForIt() {
+        TaskSnapshot task = aTask().maxConcurrentRuns(1).build();
+        publishDefinition(task);
+        TaskRun holding = admitAndStart(task);
+        TriggerRequested older = aTriggerOf(task, "older").build();
+        publishTrigger(older);
+        awaitWaiting(older.runId());
+        // the pass that would follow the release is held back, so the freed slot is still free when the newcomer
+        // arrives: the moment a new trigger used to jump the queue
+        waitingRuns.stop();
+        try {
+            finish(holding);
+            TriggerRequested newer = aTriggerOf(task, "newer").build();
+            publishTrigger(newer);
+
+            TaskRun newcomer = awaitWaiting(newer.runId());
+            assertThat(newcomer.waitingReason()).isEqualTo("max concurrent runs 1: runs waiting before it go first");
+            assertThat(runs.findById(older.runId()).orElseThrow().admittedAt()).isNull();
+
+            assertThat(waitingRuns.admitWaiting(Instant.now())).isEqualTo(1);
+            assertThat(runs.findById(older.runId()).orElseThrow().admittedAt()).isNotNull();
+            assertThat(runs.findById(newer.runId()).orElseThrow().admittedAt()).isNull();
+        } finally {
+            waitingRuns.start();
+        }
+    }
+
+    @Test
+    void aNewRunWaitsBehindRunsWaitingForItsProfileUnlessItGoesBeforeThem() {
+        ContentionProfileSnapshot gate = aProfile("fair-" + UUID.randomUUID().toString().substring(0, 8), 1, null,
+                null);
+        TaskSnapshot blocker = aTask().profiles(gate).build();
+        TaskSnapshot waiter = aTask().priority(50).profiles(gate).build();
+        TaskSnapshot equal = aTask().priority(50).profiles(gate).build();
+        TaskSnapshot urgent = aTask().priority(90).profiles(gate).build();
+        List.of(blocker, waiter, equal, urgent).forEach(this::publishDefinition);
+        TaskRun holding = admitAndStart(blocker);
+        TriggerRequested older = aTriggerOf(waiter, "older").build();
+        publishTrigger(older);
+        awaitWaiting(older.runId());
+        waitingRuns.stop();
+        try {
+            finish(holding);
+            TriggerRequested same = aTriggerOf(equal, "same").build();
+            publishTrigger(same);
+            assertThat(awaitWaiting(same.runId()).waitingReason())
+                    .isEqualTo("profile " + gate.name() + ": runs waiting before it go first");
+            assertThat(runs.findById(older.runId()).orElseThrow().admittedAt()).isNull();
+
+            TriggerRequested higher = aTriggerOf(urgent, "higher").build();
+            publishTrigger(higher);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs.findById(higher.runId()).orElse(null),
+                    r -> r != null && r.admittedAt() != null);
+            assertThat(runsOf(blocker.taskId(), waiter.taskId(), equal.taskId(), urgent.taskId()))
+                    .filteredOn(TaskRun::holdsPermits).extracting(TaskRun::runId).containsExactly(higher.runId());
+        } finally {
+            waitingRuns.start();
+        }
+    }
+
+    /** The run once admission has decided on it; it waits when its waiting reason is set. */
+    private TaskRun awaitWaiting(UUID runId) {
+        TaskRun run = await().atMost(Duration.ofSeconds(30)).until(() -> runs.findById(runId).orElse(null),
+                r -> r != null && (r.waitingReason() != null || r.admittedAt() != null));
+        assertThat(run.admittedAt()).as("admitted at").isNull();
+        return run;
     }
 
     private TaskRun admitAndStart(TaskSnapshot task) {

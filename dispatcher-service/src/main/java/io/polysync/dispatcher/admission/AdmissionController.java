@@ -54,7 +54,7 @@ public class AdmissionController implements RunAdmission {
 
     @Override
     public void queued(TaskRun run, TaskSnapshot task) {
-        admitOrWait(run, task, clock.instant());
+        admitOrWait(run, task, clock.instant(), true);
     }
 
     @Override
@@ -74,9 +74,12 @@ public class AdmissionController implements RunAdmission {
      * Admits the QUEUED, not yet admitted {@code run} (locked by the caller) if every gate is open, else records why
      * it waits. Runs in the caller's transaction.
      *
+     * @param newcomer the run has just been queued: it also waits while an open gate's slot is owed to a run already
+     *                 waiting for it that goes first ({@link WaitingOrder}). {@link WaitingRuns} passes false: it
+     *                 takes the waiting runs in that order itself.
      * @return whether it was admitted
      */
-    boolean admitOrWait(TaskRun run, TaskSnapshot task, Instant at) {
+    boolean admitOrWait(TaskRun run, TaskSnapshot task, Instant at, boolean newcomer) {
         // the ledger keeps microseconds: admitted_at and the rate window's stamps must be the same instant
         Instant now = at.truncatedTo(ChronoUnit.MICROS);
         gates.recordLimits(task.profiles());
@@ -88,9 +91,14 @@ public class AdmissionController implements RunAdmission {
         }
         AdmissionDecision.Outcome outcome = AdmissionDecision.decide(task.maxConcurrentRuns(), taskInUse, profiles,
                 now);
+        if (newcomer && outcome instanceof AdmissionDecision.Outcome.Admit) {
+            // a slot that has just freed is owed to the runs already waiting for it, which the pass after the
+            // release commit has not reached yet; the gates' locks are held, so no admission races this check
+            outcome = owedToWaiting(run, task, profiles, now);
+        }
         if (outcome instanceof AdmissionDecision.Outcome.Wait wait) {
             String before = run.waitingReason();
-            journal.waiting(run, wait.reason(), now);
+            journal.waiting(run, wait.reason(), wait.profile(), now);
             if (wait.profile() != null && (before == null || !before.startsWith("profile " + wait.profile() + ":"))) {
                 profileWaits.waited(wait.profile());
             }
@@ -102,6 +110,27 @@ public class AdmissionController implements RunAdmission {
                 properties.ageingPerMinute());
         dispatch.dispatch(run, task, effective, now);
         return true;
+    }
+
+    /** Wait when a run already waiting for one of the run's gates goes before it; otherwise admit. */
+    private AdmissionDecision.Outcome owedToWaiting(TaskRun run, TaskSnapshot task,
+                                                    List<AdmissionDecision.ProfileState> profiles, Instant now) {
+        WaitingOrder.Waiting self = new WaitingOrder.Waiting(run.runId(), run.priority(), run.queuedAt());
+        if (task.maxConcurrentRuns() != null && goesFirst(gates.waitingForTask(run.taskId(), run.runId()), self, now)) {
+            return new AdmissionDecision.Outcome.Wait("max concurrent runs " + task.maxConcurrentRuns()
+                    + ": runs waiting before it go first");
+        }
+        for (AdmissionDecision.ProfileState profile : profiles) {
+            if (goesFirst(gates.waitingForProfile(profile.name(), run.runId()), self, now)) {
+                return new AdmissionDecision.Outcome.Wait("profile " + profile.name()
+                        + ": runs waiting before it go first", profile.name());
+            }
+        }
+        return new AdmissionDecision.Outcome.Admit();
+    }
+
+    private boolean goesFirst(List<WaitingOrder.Waiting> waiting, WaitingOrder.Waiting self, Instant now) {
+        return waiting.stream().anyMatch(w -> WaitingOrder.goesBefore(w, self, now, properties.ageingPerMinute()));
     }
 
     /** The linked profiles in lock order: names sorted, each once. */

@@ -107,6 +107,28 @@ class AdmissionGates {
                 Timestamp.from(now.minus(per)));
     }
 
+    /**
+     * The runs other than {@code runId} that wait for the task's own limit (or have no gate recorded yet): for each
+     * priority, the earliest queue time, the one of that priority that goes first. A newcomer must not overtake them.
+     */
+    List<WaitingOrder.Waiting> waitingForTask(UUID taskId, UUID runId) {
+        return firstOfEachPriority("task_id = ? AND waiting_profile IS NULL", taskId, runId);
+    }
+
+    /** As {@link #waitingForTask}, for the runs waiting for the gate of the profile {@code name}. */
+    List<WaitingOrder.Waiting> waitingForProfile(String name, UUID runId) {
+        return firstOfEachPriority("waiting_profile = ?", name, runId);
+    }
+
+    // Grouped by priority, so at most 101 rows come back however long the queue; ix_task_run_task_state and
+    // ix_task_run_waiting_profile narrow the rows read to the queued runs of one task or profile.
+    private List<WaitingOrder.Waiting> firstOfEachPriority(String gate, Object key, UUID runId) {
+        return jdbc.query("SELECT priority, MIN(queued_at) FROM task_run WHERE " + gate
+                        + " AND state = 'QUEUED' AND admitted_at IS NULL AND run_id <> ? GROUP BY priority",
+                (rs, i) -> new WaitingOrder.Waiting(null, rs.getInt(1),
+                        rs.getObject(2, OffsetDateTime.class).toInstant()), key, runId);
+    }
+
     /** The run takes a permit of every profile and, where a rate limit applies, an admission stamp. */
     void take(UUID runId, List<AdmissionDecision.ProfileState> profiles, Instant now) {
         Timestamp at = Timestamp.from(now);

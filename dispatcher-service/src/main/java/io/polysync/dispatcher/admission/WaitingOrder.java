@@ -26,6 +26,16 @@ public final class WaitingOrder {
         return (int) Math.max(priority, Math.min(MAX_PRIORITY, priority + bonus));
     }
 
+    /**
+     * Whether {@code waiting} goes before {@code newcomer} at {@code now}: a higher effective priority, or the same
+     * one and queued no later. A run already waiting wins a tie of queue times.
+     */
+    public static boolean goesBefore(Waiting waiting, Waiting newcomer, Instant now, double ageingPerMinute) {
+        int theirs = effectivePriority(waiting.priority(), waiting.queuedAt(), now, ageingPerMinute);
+        int mine = effectivePriority(newcomer.priority(), newcomer.queuedAt(), now, ageingPerMinute);
+        return theirs > mine || theirs == mine && !waiting.queuedAt().isAfter(newcomer.queuedAt());
+    }
+
     /** Highest effective priority first; among equals the one queued first. */
     public static Comparator<Waiting> at(Instant now, double ageingPerMinute) {
         Comparator<Waiting> byEffective = Comparator.comparingInt(

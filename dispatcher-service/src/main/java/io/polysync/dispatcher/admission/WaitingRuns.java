@@ -117,7 +117,7 @@ public class WaitingRuns implements SmartLifecycle {
         }
         TaskRun run = found.get();
         TaskSnapshot task = definitions.resolve(run.taskId(), run.definitionVersion()).task();
-        return admission.admitOrWait(run, task, now);
+        return admission.admitOrWait(run, task, now, false);
     }
 
     /** Permits are about to be freed: a pass in progress must not go on with the order it computed before. */

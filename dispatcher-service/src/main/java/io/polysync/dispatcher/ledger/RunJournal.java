@@ -51,11 +51,12 @@ public class RunJournal {
     }
 
     /**
-     * Records why the queued {@code run} waits: when the reason is new, the run's waiting reason, a WAITING history
-     * row and a {@link RunWaiting} event; nothing when it waits for the same reason as before.
+     * Records why the queued {@code run} waits, and for which contention profile (null: its task's own limit): when
+     * the reason is new, the run's waiting reason, a WAITING history row and a {@link RunWaiting} event; nothing but
+     * the profile when it waits for the same reason as before.
      */
-    public void waiting(TaskRun run, String reason, Instant at) {
-        if (run.waitFor(reason)) {
+    public void waiting(TaskRun run, String reason, String profile, Instant at) {
+        if (run.waitFor(reason, profile)) {
             history.save(HistoryEntry.waiting(run.runId(), reason, at));
             outbox.append(Topics.RUN_EVENTS, run.taskId().toString(),
                     new RunWaiting(run.runId(), run.taskId(), reason, at));

@@ -101,6 +101,10 @@ public class TaskRun {
     @Column(name = "waiting_reason")
     private String waitingReason;
 
+    /** The contention profile whose gate this run waits for; null when it waits for its task's own limit. */
+    @Column(name = "waiting_profile")
+    private String waitingProfile;
+
     @Column(name = "job_type")
     private String jobType;
 
@@ -151,6 +155,7 @@ public class TaskRun {
         this.band = band;
         this.admittedAt = at;
         this.waitingReason = null;
+        this.waitingProfile = null;
     }
 
     void start(String workerId, Instant at, Instant heartbeatAt) {
@@ -181,11 +186,15 @@ public class TaskRun {
         finish(RunState.CANCELLED, workerId, at);
     }
 
-    /** Records a new reason why this queued run waits; false when it is the reason already recorded. */
-    boolean waitFor(String reason) {
+    /**
+     * Records why this queued run waits and for which profile's gate (null: the task's own limit); false when it is
+     * the reason already recorded.
+     */
+    boolean waitFor(String reason, String profile) {
         if (state != RunState.QUEUED || admittedAt != null) {
             throw new IllegalStateException("run " + runId + " is not waiting for admission");
         }
+        waitingProfile = profile;
         if (reason.equals(waitingReason)) {
             return false;
         }
@@ -196,6 +205,7 @@ public class TaskRun {
     private void finish(RunState terminal, String workerId, Instant at) {
         moveTo(terminal);
         waitingReason = null;
+        waitingProfile = null;
         if (claimedBy == null) {
             claimedBy = workerId;
         }
