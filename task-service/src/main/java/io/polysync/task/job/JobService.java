@@ -8,6 +8,7 @@ import io.polysync.task.api.InUseException;
 import io.polysync.task.api.NotFoundException;
 import io.polysync.task.platform.Platform;
 import io.polysync.task.platform.PlatformRepository;
+import io.polysync.task.vault.VaultReferences;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -31,10 +32,11 @@ public class JobService {
     private final Clock clock;
 
     public JobService(JobRepository jobs, PlatformRepository platforms, JobTypeCatalog catalog,
-                      ParameterValidation parameterValidation, ApplicationEventPublisher events, Clock clock) {
+                      ParameterValidation parameterValidation, VaultReferences vaults,
+                      ApplicationEventPublisher events, Clock clock) {
         this.jobs = jobs;
         this.platforms = platforms;
-        this.validator = new JobValidator(catalog, parameterValidation);
+        this.validator = new JobValidator(catalog, parameterValidation, vaults);
         this.events = events;
         this.clock = clock;
     }

@@ -5,6 +5,7 @@ import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.model.param.ParameterProblem;
 import io.polysync.model.param.ParameterValidation;
 import io.polysync.task.validation.Errors;
+import io.polysync.task.vault.VaultReferences;
 
 import java.util.HashSet;
 import java.util.List;
@@ -28,14 +29,17 @@ public final class JobValidator {
 
     private final JobTypeCatalog catalog;
     private final ParameterValidation parameters;
+    private final VaultReferences vaults;
 
-    public JobValidator(JobTypeCatalog catalog) {
-        this(catalog, new ParameterValidation());
+    /** @param vaults checks that every vault reference in the defaults names an existing vault */
+    public JobValidator(JobTypeCatalog catalog, VaultReferences vaults) {
+        this(catalog, new ParameterValidation(), vaults);
     }
 
-    public JobValidator(JobTypeCatalog catalog, ParameterValidation parameters) {
+    public JobValidator(JobTypeCatalog catalog, ParameterValidation parameters, VaultReferences vaults) {
         this.catalog = catalog;
         this.parameters = parameters;
+        this.vaults = vaults;
     }
 
     /** @throws io.polysync.task.validation.InvalidRequestException naming every bad field */
@@ -74,7 +78,7 @@ public final class JobValidator {
         }
 
         Map<String, Object> defaults = request.defaults() == null ? Map.of() : request.defaults();
-        errors.checkVaultReferences("defaults", defaults);
+        vaults.check(defaults, "defaults", errors);
         if (type != null && errors.isEmpty()) {
             checkDefaults(schema != null ? schema : type.parameterSchema(), defaults, errors);
         }

@@ -1,10 +1,8 @@
 package io.polysync.task.validation;
 
-import io.polysync.model.param.VaultReference;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Collects every problem of one request, so a client learns all of them in one answer. */
@@ -63,21 +61,5 @@ public final class Errors {
             return false;
         }
         return true;
-    }
-
-    /**
-     * Every string that claims to be a vault reference, however deep in {@code value}, must be a well-formed one:
-     * a typo there would otherwise reach a worker as a literal.
-     */
-    public void checkVaultReferences(String field, Object value) {
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> checkVaultReferences(field + "." + k, v));
-        } else if (value instanceof List<?> items) {
-            for (int i = 0; i < items.size(); i++) {
-                checkVaultReferences(field + "[" + i + "]", items.get(i));
-            }
-        } else if (VaultReference.looksLikeOne(value) && VaultReference.parse(value).isEmpty()) {
-            add(field, "must be a vault reference of the form vault://<vault>/<secret>");
-        }
     }
 }

@@ -74,6 +74,12 @@ class BadInputIT extends IntegrationTest {
                         400, "jobType"),
                 arguments("job outputs not an array", jobs, "{\"name\":\"" + NEW + "\",\"platform\":\"" + SHELL
                         + "\",\"jobType\":\"noop\",\"outputs\":\"day\"}", 400, "outputs"),
+                arguments("job default naming an unknown vault", jobs, "{\"name\":\"" + NEW + "\",\"platform\":\""
+                        + SHELL + "\",\"jobType\":\"noop\",\"defaults\":{\"failMessage\":\"vault://ghost-" + SUFFIX
+                        + "/key\"}}", 400, "defaults.failMessage"),
+                arguments("nested job default naming an unknown vault", jobs, "{\"name\":\"" + NEW
+                        + "\",\"platform\":\"" + SHELL + "\",\"jobType\":\"shell.command\",\"defaults\":{\"env\":"
+                        + "{\"TOKEN\":\"vault://ghost-" + SUFFIX + "/key\"}}}", 400, "defaults.env.TOKEN"),
                 arguments("duplicate job", jobs,
                         "{\"name\":\"" + JOB + "\",\"platform\":\"" + SHELL + "\",\"jobType\":\"noop\"}", 409, "name"),
                 arguments("task of unknown job", tasks, "{\"name\":\"" + NEW + "\",\"job\":\"nothing\"}", 400, "job"),
@@ -129,6 +135,20 @@ class BadInputIT extends IntegrationTest {
         assertThat(api.get("/api/v1/platforms/" + NEW).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/jobs/" + NEW).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/tasks/" + NEW).status()).isEqualTo(404);
+    }
+
+    @Test
+    void replacingAJobWithADefaultNamingAnUnknownVaultChangesNothing() {
+        String before = api.get("/api/v1/jobs/" + JOB).text();
+
+        Api.Response response = api.send("PUT", "/api/v1/jobs/" + JOB, json(Map.of("name", JOB, "platform", SHELL,
+                "jobType", "noop", "defaults", Map.of("failMessage", "vault://ghost-" + SUFFIX + "/key"))));
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.errorFields()).containsExactly("defaults.failMessage");
+        assertThat(response.text()).contains("ghost-" + SUFFIX).doesNotContain("/key");
+        assertThat(api.get("/api/v1/jobs/" + JOB).text()).isEqualTo(before);
     }
 
     @Test

@@ -3,11 +3,13 @@ package io.polysync.task.job;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import io.polysync.task.validation.FieldError;
 import io.polysync.task.validation.InvalidRequestException;
+import io.polysync.task.vault.VaultReferences;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +18,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class JobValidatorTest {
 
     private final JobTypeCatalog catalog = JobTypeCatalog.builtIn();
-    private final JobValidator validator = new JobValidator(catalog);
+    private final JobValidator validator = new JobValidator(catalog, new VaultReferences(Set.of("ops")::contains));
     private final Function<String, Optional<JobValidator.PlatformRef>> platforms = name -> switch (name) {
         case "billing-api" -> Optional.of(new JobValidator.PlatformRef("billing-api", "http"));
         case "worker-shell" -> Optional.of(new JobValidator.PlatformRef("worker-shell", "shell"));
@@ -28,6 +30,19 @@ class JobValidatorTest {
                 () -> validator.validate(request, platforms));
         assertThat(e).as("expected the request to be rejected").isNotNull();
         return e.errors();
+    }
+
+    @Test
+    void aDefaultMayReferOnlyToAnExistingVault() {
+        JobRequest known = new JobRequest("refresh", "worker-shell", "shell.command", null,
+                Map.of("env", Map.of("TOKEN", "vault://ops/token")), null);
+        JobRequest unknown = new JobRequest("refresh", "worker-shell", "shell.command", null,
+                Map.of("env", Map.of("TOKEN", "vault://nowhere/token")), null);
+
+        assertThat(validator.validate(known, platforms).defaults()).isEqualTo(known.defaults());
+        assertThat(errors(unknown)).extracting(FieldError::field).containsExactly("defaults.env.TOKEN");
+        assertThat(errors(unknown)).extracting(FieldError::message)
+                .containsExactly("names vault 'nowhere', which does not exist");
     }
 
     @Test
