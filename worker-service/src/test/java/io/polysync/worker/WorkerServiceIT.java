@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
@@ -78,6 +79,9 @@ class WorkerServiceIT {
     @Autowired
     private MeterRegistry meters;
 
+    @Autowired
+    private ConsumerFactory<?, ?> consumerFactory;
+
     private KafkaConsumer<String, String> reports;
 
     @BeforeEach
@@ -93,6 +97,16 @@ class WorkerServiceIT {
     @AfterEach
     void closeReports() {
         reports.close();
+    }
+
+    @Test
+    void theRunSlotsConsumersLetADeadWorkersBandPartitionsGoWithinTenSeconds() {
+        Map<String, Object> config = consumerFactory.getConfigurationProperties();
+        long session = Long.parseLong(String.valueOf(config.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        long heartbeat = Long.parseLong(String.valueOf(config.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)));
+
+        assertThat(session).isEqualTo(10_000);
+        assertThat(heartbeat * 3).isLessThan(session);
     }
 
     @Test
