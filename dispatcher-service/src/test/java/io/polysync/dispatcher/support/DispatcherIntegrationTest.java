@@ -17,6 +17,7 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.testing.TestDatabase;
 import io.polysync.runtime.testing.TestProperties;
+import io.polysync.runtime.testing.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -4,6 +4,7 @@ import io.polysync.model.Topics;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.testing.TestDatabase;
 import io.polysync.runtime.testing.TestProperties;
+import io.polysync.runtime.testing.TopicProbe;
 import io.polysync.scheduler.SchedulerApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;

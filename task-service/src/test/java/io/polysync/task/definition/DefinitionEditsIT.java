@@ -3,9 +3,9 @@ package io.polysync.task.definition;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.runtime.testing.TopicProbe;
 import io.polysync.task.support.Api;
 import io.polysync.task.support.IntegrationTest;
-import io.polysync.task.support.TopicProbe;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

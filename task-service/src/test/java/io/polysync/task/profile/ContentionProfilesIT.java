@@ -4,9 +4,9 @@ import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.ContentionProfileSnapshot;
+import io.polysync.runtime.testing.TopicProbe;
 import io.polysync.task.support.Api;
 import io.polysync.task.support.IntegrationTest;
-import io.polysync.task.support.TopicProbe;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

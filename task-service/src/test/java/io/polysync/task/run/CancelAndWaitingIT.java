@@ -8,9 +8,9 @@ import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.RunWaiting;
 import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
+import io.polysync.runtime.testing.TopicProbe;
 import io.polysync.task.support.Api;
 import io.polysync.task.support.IntegrationTest;
-import io.polysync.task.support.TopicProbe;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.polysync.task.vault;
 
 import io.polysync.model.Topics;
+import io.polysync.runtime.testing.TopicProbe;
 import io.polysync.task.support.Api;
 import io.polysync.task.support.IntegrationTest;
-import io.polysync.task.support.TopicProbe;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
