@@ -19,8 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A dispatcher that stops gracefully leaves its consumer groups at once (the listener containers close their
- * consumers, which send LeaveGroup), so the other replica takes its partitions within seconds rather than after the
- * 45 s session timeout.
+ * consumers, which send LeaveGroup), so the other replica takes its partitions at once rather than after the
+ * consumer session timeout (10 s, dispatcher-service.yml) and the rebalance that follows it.
  */
 class GracefulHandOverIT extends DispatcherIntegrationTest {
 
