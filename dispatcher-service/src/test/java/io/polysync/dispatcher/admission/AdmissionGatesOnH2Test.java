@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.time.Duration;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,5 +48,40 @@ class AdmissionGatesOnH2Test {
         assertThat(taken.admissions()).containsExactly(now);
         assertThat(gates.release(run)).isEqualTo(2);
         assertThat(gates.lockProfile("api", now.plusSeconds(61)).admissions()).isEmpty();
+    }
+
+    @Test
+    void runsWaitingForATaskOrAProfileAreFoundByPriorityOnH2() {
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL.replace("dispatcher_gates",
+                "dispatcher_waiting"), "sa", "");
+        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
+                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        AdmissionGates gates = new AdmissionGates(jdbc);
+        Instant now = Instant.parse("2026-11-28T10:00:00Z");
+        UUID task = UUID.randomUUID();
+        UUID self = insertRun(jdbc, task, 50, now, null, "QUEUED");
+        insertRun(jdbc, task, 50, now.minusSeconds(20), null, "QUEUED");
+        insertRun(jdbc, task, 50, now.minusSeconds(10), null, "QUEUED");
+        insertRun(jdbc, task, 70, now.minusSeconds(5), "api", "QUEUED");
+        insertRun(jdbc, UUID.randomUUID(), 30, now.minusSeconds(30), "api", "QUEUED");
+        insertRun(jdbc, UUID.randomUUID(), 90, now.minusSeconds(40), "api", "CANCELLED");
+
+        assertThat(gates.waitingForTask(task, self))
+                .containsExactly(new WaitingOrder.Waiting(null, 50, now.minusSeconds(20)));
+        assertThat(gates.waitingForProfile("api", self)).containsExactlyInAnyOrder(
+                new WaitingOrder.Waiting(null, 70, now.minusSeconds(5)),
+                new WaitingOrder.Waiting(null, 30, now.minusSeconds(30)));
+        assertThat(gates.waitingForProfile("other", self)).isEmpty();
+    }
+
+    private static UUID insertRun(JdbcTemplate jdbc, UUID task, int priority, Instant queuedAt, String profile,
+                                  String state) {
+        UUID run = UUID.randomUUID();
+        jdbc.update("INSERT INTO task_run (run_id, trigger_id, task_id, task_name, trigger_type, attempt,"
+                        + " definition_version, priority, parameters, state, queued_at, version, waiting_profile)"
+                        + " VALUES (?, ?, ?, 'task', 'MANUAL', 1, 1, ?, '{}', ?, ?, 0, ?)",
+                run, UUID.randomUUID(), task, priority, state, Timestamp.from(queuedAt), profile);
+        return run;
     }
 }

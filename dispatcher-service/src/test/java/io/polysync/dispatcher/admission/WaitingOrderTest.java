@@ -25,6 +25,19 @@ class WaitingOrderTest {
     }
 
     @Test
+    void aWaitingRunGoesBeforeANewcomerUnlessTheNewcomerRanksHigher() {
+        Waiting newcomer = waiting(50, NOW);
+
+        assertThat(WaitingOrder.goesBefore(waiting(50, NOW.minusSeconds(5)), newcomer, NOW, 1.0)).isTrue();
+        assertThat(WaitingOrder.goesBefore(waiting(50, NOW), newcomer, NOW, 1.0)).isTrue();
+        assertThat(WaitingOrder.goesBefore(waiting(49, NOW.minusSeconds(5)), newcomer, NOW, 1.0)).isFalse();
+        assertThat(WaitingOrder.goesBefore(waiting(40, NOW.minus(Duration.ofMinutes(10))), newcomer, NOW, 1.0))
+                .isTrue();
+        assertThat(WaitingOrder.goesBefore(waiting(40, NOW.minus(Duration.ofMinutes(10))), newcomer, NOW, 0))
+                .isFalse();
+    }
+
+    @Test
     void higherPriorityGoesFirstAndEqualsInQueueOrder() {
         Waiting lowOld = waiting(20, NOW.minusSeconds(30));
         Waiting highNew = waiting(80, NOW.minusSeconds(1));
