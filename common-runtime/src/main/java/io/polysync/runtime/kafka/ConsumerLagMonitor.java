@@ -3,6 +3,7 @@ package io.polysync.runtime.kafka;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.ConsumerGroups;
+import io.polysync.runtime.PeriodicTimer;
 import io.polysync.runtime.RuntimeProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -30,8 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +57,7 @@ public class ConsumerLagMonitor implements SmartLifecycle {
     private final Pattern excluded;
     private final Map<String, Set<String>> topicsByGroup = new ConcurrentHashMap<>();
     private final Map<GroupTopic, Values> values = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService timer;
+    private final PeriodicTimer timer = new PeriodicTimer("consumer-lag-monitor", this::refreshQuietly);
     private Admin admin;
 
     public ConsumerLagMonitor(Supplier<Admin> adminFactory, MeterRegistry meters,
@@ -211,35 +210,12 @@ public class ConsumerLagMonitor implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "consumer-lag-monitor");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("consumer lag not read, trying again: {}", e.toString());
-            }
-        }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-        timer = executor;
+        timer.start(Duration.ZERO, settings.interval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = timer;
-        timer = null;
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.stop();
         synchronized (this) {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(1));
@@ -250,7 +226,18 @@ public class ConsumerLagMonitor implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
+    }
+
+    /** One round of the timer: a failed read is tried again at the next. */
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("consumer lag not read, trying again: {}", e.toString());
+        }
     }
 
     private record GroupTopic(String group, String topic) {

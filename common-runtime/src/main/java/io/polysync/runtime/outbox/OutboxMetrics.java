@@ -1,10 +1,9 @@
 package io.polysync.runtime.outbox;
 
+import io.polysync.runtime.PeriodicTimer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -12,9 +11,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,7 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class OutboxMetrics implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(OutboxMetrics.class);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -33,7 +28,7 @@ public class OutboxMetrics implements SmartLifecycle {
     private final Counter published;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicReference<Instant> oldest = new AtomicReference<>();
-    private volatile ScheduledExecutorService timer;
+    private final PeriodicTimer timer = new PeriodicTimer("outbox-metrics", this::refresh);
 
     public OutboxMetrics(JdbcTemplate jdbc, Clock clock, Duration interval, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -76,32 +71,16 @@ public class OutboxMetrics implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "outbox-metrics");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                log.debug("outbox backlog not read: {}", e.toString());
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        timer = executor;
+        timer.start(Duration.ZERO, interval);
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = timer;
-        timer = null;
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

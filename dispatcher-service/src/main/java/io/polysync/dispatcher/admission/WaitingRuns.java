@@ -6,6 +6,7 @@ import io.polysync.dispatcher.ledger.TaskRun;
 import io.polysync.dispatcher.ledger.TaskRunRepository;
 import io.polysync.model.run.RunState;
 import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.PeriodicTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,9 +23,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,7 +47,7 @@ public class WaitingRuns implements SmartLifecycle {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Counts releases about to commit; a pass that sees it move stops, so it never straddles a release. */
     private final AtomicLong releases = new AtomicLong();
-    private volatile ScheduledExecutorService timer;
+    private final PeriodicTimer timer = new PeriodicTimer("admission-recheck", this::pass);
 
     WaitingRuns(JdbcTemplate jdbc, TaskRunRepository runs, TaskDefinitions definitions,
                 AdmissionController admission, DispatcherProperties properties,
@@ -133,9 +131,8 @@ public class WaitingRuns implements SmartLifecycle {
     }
 
     private void wake() {
-        ScheduledExecutorService current = timer;
-        if (current != null && wakePending.compareAndSet(false, true)) {
-            current.execute(() -> {
+        if (timer.isRunning() && wakePending.compareAndSet(false, true)) {
+            timer.runSoon(() -> {
                 wakePending.set(false);
                 pass();
             });
@@ -152,32 +149,16 @@ public class WaitingRuns implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "admission-recheck");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = properties.recheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::pass, interval, interval, TimeUnit.MILLISECONDS);
-        timer = executor;
+        timer.start(properties.recheckInterval(), properties.recheckInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = timer;
-        timer = null;
-        if (executor != null) {
-            executor.shutdown();
-            try {
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

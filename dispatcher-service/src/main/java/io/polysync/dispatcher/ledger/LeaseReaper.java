@@ -4,6 +4,7 @@ import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.model.run.FailureReason;
 import io.polysync.model.run.RunError;
 import io.polysync.model.run.RunState;
+import io.polysync.runtime.PeriodicTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -17,9 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Leases (DESIGN.md section 10 rule 6): an admitted run no worker started within {@code start-timeout}, and a RUNNING
@@ -39,7 +37,7 @@ public class LeaseReaper implements SmartLifecycle {
     private final DispatcherProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private volatile ScheduledExecutorService timer;
+    private final PeriodicTimer timer = new PeriodicTimer("lease-reaper", this::reapNow);
 
     public LeaseReaper(TaskRunRepository runs, RunJournal journal, RunAdmission admission,
                        DispatcherProperties properties, PlatformTransactionManager transactions, Clock clock) {
@@ -99,40 +97,22 @@ public class LeaseReaper implements SmartLifecycle {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
+    private void reapNow() {
+        runOnce(clock.instant());
+    }
+
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "lease-reaper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = properties.recheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("checking leases failed, trying again: {}", e.toString());
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
-        timer = executor;
+        timer.start(properties.recheckInterval(), properties.recheckInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = timer;
-        timer = null;
-        if (executor != null) {
-            executor.shutdown();
-            try {
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

@@ -5,8 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.model.run.Band;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.polysync.runtime.PeriodicTimer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -22,9 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,7 +39,6 @@ public class DispatchGauges implements SmartLifecycle {
     /** What a waiting run waits for, from the reason admission recorded. */
     enum Cause { TASK_LIMIT, PROFILE_LIMIT, RATE_LIMIT }
 
-    private static final Logger log = LoggerFactory.getLogger(DispatchGauges.class);
     private static final int MAX_PRIORITY = 100;
 
     private static final String WAITING_BY_CAUSE = """
@@ -68,7 +63,7 @@ public class DispatchGauges implements SmartLifecycle {
     private final Map<String, AtomicLong> permitsInUse = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> permitLimits = new ConcurrentHashMap<>();
     private final Map<String, Meter> limitGauges = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService timer;
+    private final PeriodicTimer timer = new PeriodicTimer("dispatch-gauges", this::refresh);
 
     public DispatchGauges(JdbcTemplate jdbc, DispatcherProperties properties, ProfileWaits profileWaits,
                           MeterRegistry meters, Clock clock) {
@@ -266,32 +261,16 @@ public class DispatchGauges implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "dispatch-gauges");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                log.debug("dispatch gauges not read: {}", e.toString());
-            }
-        }, 0, properties.metricsInterval().toMillis(), TimeUnit.MILLISECONDS);
-        timer = executor;
+        timer.start(Duration.ZERO, properties.metricsInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = timer;
-        timer = null;
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }
