@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +50,16 @@ import java.util.concurrent.TimeoutException;
  * of its own in the worker group, executing one run at a time. Before each poll a slot asks its {@link BandSelector}
  * which band to take from and pauses the partitions of the others, so a high-priority run waits at most for the run
  * its slot is executing (DESIGN.md section 10 rule 23). A run's offset is committed only after its outcome was
- * reported (at least once), and always before the next poll, so a rebalance never loses or repeats a finished run.
+ * reported (at least once), and always before the next poll that may fetch a run, so a rebalance never loses or
+ * repeats a finished run.
+ *
+ * <p>A slot executes its run on a thread of its own ({@code polysync-run-<i>}) and meanwhile keeps polling with every
+ * partition paused, so its consumer stays in the group however long the run takes; runs without an execution timeout
+ * may outlast {@code max.poll.interval.ms}, and a consumer that stopped polling would have the uncommitted run
+ * delivered, and executed, a second time elsewhere. A record such a poll still returns is sought back, to be
+ * delivered again after the run. When the partition of the executing run is revoked meanwhile, the slot commits past
+ * the run there and then, so the next owner does not execute it again: this worker holds the run's claim and reports
+ * its outcome; should it die before, the dispatcher's lease reaper fails the run LOST and a retry follows.
  *
  * <p>On stop (rule 9) the slots take no more runs, wait up to {@code polysync.worker.shutdown-grace} for the runs
  * they execute, then have the rest interrupted and reported FAILED {@code WORKER_SHUTDOWN}, commit and close.
@@ -62,6 +76,10 @@ public class RunSlots implements SmartLifecycle {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a slot waits for its executing run before it polls again to stay in the group. */
+    private static final Duration EXECUTING_WAIT = Duration.ofMillis(150);
+    /** A slot's poll while its run executes: every partition paused, it only keeps the consumer in the group. */
+    private static final Duration EXECUTING_POLL = Duration.ofMillis(100);
     /** Beyond the report timeout and the kill grace: how long interrupted runs may take to report and let go. */
     private static final Duration STOP_ALLOWANCE = Duration.ofSeconds(10);
 
@@ -71,6 +89,7 @@ public class RunSlots implements SmartLifecycle {
     private final WorkerProperties properties;
     private final DeadLetterMetrics deadLetters;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<ExecutorService> runThreads = new ArrayList<>();
     private volatile boolean running;
 
     public RunSlots(ConsumerFactory<?, ?> consumers, KafkaTemplate<String, String> kafka, RunExecution execution,
@@ -90,9 +109,13 @@ public class RunSlots implements SmartLifecycle {
         }
         running = true;
         threads.clear();
+        runThreads.clear();
         for (int i = 0; i < properties.concurrency(); i++) {
+            ExecutorService runThread = Executors.newSingleThreadExecutor(runThread("polysync-run-" + i));
+            runThreads.add(runThread);
             Slot slot = new Slot(createConsumer(i),
-                    new BandSelector(properties.lowerBandShare(), () -> ThreadLocalRandom.current().nextDouble()));
+                    new BandSelector(properties.lowerBandShare(), () -> ThreadLocalRandom.current().nextDouble()),
+                    runThread);
             Thread thread = new Thread(slot::run, "polysync-slot-" + i);
             // the context's stop drains the slots; a daemon never keeps a JVM alive whose context failed to start
             thread.setDaemon(true);
@@ -128,8 +151,18 @@ public class RunSlots implements SmartLifecycle {
             if (!joinUntil(System.nanoTime() + allowance.toNanos())) {
                 log.warn("Run slots did not stop within {} after the interruption; abandoning them", allowance);
                 threads.forEach(Thread::interrupt);
+                runThreads.forEach(ExecutorService::shutdownNow);
             }
         }
+        runThreads.forEach(ExecutorService::shutdown);
+    }
+
+    private static ThreadFactory runThread(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** True when every slot thread ended before the deadline. */
@@ -167,13 +200,19 @@ public class RunSlots implements SmartLifecycle {
 
         private final Consumer<String, String> consumer;
         private final BandSelector selector;
+        private final ExecutorService runThread;
         /** Offsets of reported runs not committed yet, because the group was rebalancing at the time. */
         private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
         private Duration backoff = Duration.ZERO;
+        /** The record of the run executing now, if any. */
+        private ConsumerRecord<String, String> executing;
+        /** Whether the executing run's offset was committed already, when its partition was revoked. */
+        private boolean handedOver;
 
-        Slot(Consumer<String, String> consumer, BandSelector selector) {
+        Slot(Consumer<String, String> consumer, BandSelector selector, ExecutorService runThread) {
             this.consumer = consumer;
             this.selector = selector;
+            this.runThread = runThread;
         }
 
         void run() {
@@ -181,12 +220,22 @@ public class RunSlots implements SmartLifecycle {
                 consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        if (executing != null && partitions.contains(partitionOf(executing))) {
+                            // this worker holds the run's claim and reports it; the next owner must not execute it
+                            uncommitted.put(partitionOf(executing), new OffsetAndMetadata(executing.offset() + 1));
+                            handedOver = true;
+                            log.info("Partition {} of executing run record @{} revoked; committed past it",
+                                    partitionOf(executing), executing.offset());
+                        }
                         // the last chance to commit them; whoever gets them next would repeat finished runs
                         commitUncommitted();
                     }
 
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        if (executing != null) {
+                            consumer.pause(partitions);
+                        }
                     }
 
                     @Override
@@ -198,10 +247,12 @@ public class RunSlots implements SmartLifecycle {
                     takeOne();
                 }
                 commitUncommitted();
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | InterruptException e) {
                 log.warn("Run slot {} interrupted; its run is delivered again", Thread.currentThread().getName());
             } catch (RuntimeException e) {
                 log.error("Run slot {} failed and stops", Thread.currentThread().getName(), e);
+            } finally {
+                runThread.shutdown();
             }
         }
 
@@ -255,11 +306,93 @@ public class RunSlots implements SmartLifecycle {
                 return;
             }
             try {
-                execution.execute(run);
+                executeWhilePolling(record, run);
                 backoff = Duration.ZERO;
-                commit(record);
+                if (stillHeld(record)) {
+                    commit(record);
+                }
             } catch (ReportNotDeliveredException e) {
-                retryLater(record, e);
+                if (stillHeld(record)) {
+                    retryLater(record, e);
+                } else {
+                    // the run's lease runs out without heartbeats and the dispatcher retries it
+                    log.warn("Run record {}-{}@{} no longer held here; its outcome was not reported: {}",
+                            record.topic(), record.partition(), record.offset(), e.toString());
+                }
+            } finally {
+                handedOver = false;
+            }
+        }
+
+        /**
+         * Whether the slot still answers for the record of the run it executed: not when it committed past it on the
+         * revocation, nor when the partition was lost meanwhile; a commit then would overwrite what its new owner
+         * committed, and a seek would fail.
+         */
+        private boolean stillHeld(ConsumerRecord<String, String> record) {
+            if (handedOver) {
+                return false;
+            }
+            if (consumer.assignment().contains(partitionOf(record))) {
+                return true;
+            }
+            log.warn("Partition of run record {}-{}@{} lost during the run; it may be delivered again elsewhere",
+                    record.topic(), record.partition(), record.offset());
+            return false;
+        }
+
+        /**
+         * Executes the run on the slot's run thread and polls, every partition paused, until it ends, so the consumer
+         * is not taken for dead however long the run takes.
+         */
+        private void executeWhilePolling(ConsumerRecord<String, String> record, RunDispatched run)
+                throws InterruptedException {
+            Future<?> outcome = runThread.submit(() -> {
+                execution.execute(run);
+                return null;
+            });
+            executing = record;
+            try {
+                while (!awaitDone(outcome)) {
+                    consumer.pause(consumer.assignment());
+                    for (ConsumerRecord<String, String> fetched : consumer.poll(EXECUTING_POLL)) {
+                        // fetched before its partition was paused: delivered again once the slot is free
+                        consumer.seek(partitionOf(fetched), fetched.offset());
+                    }
+                }
+            } finally {
+                executing = null;
+            }
+            try {
+                outcome.get();
+            } catch (ExecutionException e) {
+                // as if executed on this thread: ReportNotDeliveredException is a RuntimeException
+                Throwable cause = e.getCause();
+                if (cause instanceof InterruptedException interrupted) {
+                    throw interrupted;
+                }
+                if (cause instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+
+        private boolean awaitDone(Future<?> outcome) throws InterruptedException {
+            try {
+                outcome.get(EXECUTING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                // abandoned: the run thread is interrupted too, and the run's record is not committed
+                outcome.cancel(true);
+                throw e;
             }
         }
 
@@ -315,6 +448,10 @@ public class RunSlots implements SmartLifecycle {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
     }
 
     private static Band band(TopicPartition partition) {

@@ -1,0 +1,123 @@
+package io.polysync.worker.messaging;
+
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.RunDispatched;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.task.PlatformSnapshot;
+import io.polysync.runtime.kafka.DeadLetterMetrics;
+import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.execution.RunExecution;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** A slot while its run executes, driven through a mock consumer whose rebalances run inside the slot's polls. */
+class RunSlotsTest {
+
+    private static final TopicPartition NORMAL = new TopicPartition(Topics.RUNS_NORMAL, 0);
+    private static final TopicPartition HIGH = new TopicPartition(Topics.RUNS_HIGH, 0);
+
+    private final RecordingConsumer consumer = new RecordingConsumer();
+    private final RunExecution execution = mock(RunExecution.class);
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicReference<String> executingThread = new AtomicReference<>();
+    private RunSlots slots;
+
+    @AfterEach
+    void stopSlots() {
+        release.countDown();
+        slots.stop();
+    }
+
+    @Test
+    void aSlotKeepsPollingWhileItsRunExecutesAndCommitsPastTheRunWhenItsPartitionIsRevoked() throws Exception {
+        RunDispatched run = new RunDispatched(UUID.randomUUID(), UUID.randomUUID(), "slot-test", 1, TriggerType.MANUAL,
+                "noop", new PlatformSnapshot(UUID.randomUUID(), "nowhere", "http", Map.of()), Map.of(), null, 50, 1,
+                Instant.now());
+        doAnswer(invocation -> {
+            executingThread.set(Thread.currentThread().getName());
+            started.countDown();
+            release.await();
+            return null;
+        }).when(execution).execute(any());
+        slots = slots();
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(NORMAL));
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 0, "k", Json.encode(run)));
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(executingThread.get()).isEqualTo("polysync-run-0");
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(NORMAL, HIGH)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().containsAll(List.of(NORMAL, HIGH)));
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(HIGH)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.commits.isEmpty());
+        assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
+
+        release.countDown();
+        slots.stop();
+
+        verify(execution, times(1)).execute(any());
+        // committed at the revocation; committing again would overwrite what the partition's next owner committed
+        assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private RunSlots slots() {
+        ConsumerFactory factory = mock(ConsumerFactory.class);
+        when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
+        WorkerProperties properties = new WorkerProperties("slot-test", 1, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1,
+                Duration.ofSeconds(5));
+        return new RunSlots(factory, mock(KafkaTemplate.class), execution, properties, mock(DeadLetterMetrics.class));
+    }
+
+    /** Remembers every commit the slot makes. */
+    private static final class RecordingConsumer extends MockConsumer<String, String> {
+
+        final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+
+        RecordingConsumer() {
+            super("earliest");
+            updateBeginningOffsets(Map.of(NORMAL, 0L, HIGH, 0L));
+            updateEndOffsets(Map.of(NORMAL, 1L, HIGH, 0L));
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            commits.add(Map.copyOf(offsets));
+            super.commitSync(offsets);
+        }
+    }
+}
