@@ -139,7 +139,7 @@
   document.addEventListener('alpine:init', () => {
     window.Alpine.data('taskEditor', () => ({
       tab: 'general', self: '', job: '', platform: '', jobType: '', deps: [], schedules: [], errors: {},
-      jobs: [], tasks: {}, edges: [], layout: 'split',
+      jobs: [], tasks: {}, edges: [], layout: 'split', unsaved: false,
 
       init() {
         const state = JSON.parse(this.$el.dataset.state);
@@ -155,8 +155,32 @@
         this.deps = state.deps.map((d) => keyed({ task: d.task, mappings: d.mappings.map((m) => keyed({ ...m })) }));
         this.schedules = state.schedules.map((s) => keyed({ ...s }));
         this.layout = storedLayout();
-        this.$watch('deps', () => this.redraw());
+        this.$watch('deps', () => {
+          this.unsaved = true;
+          this.redraw();
+        });
+        this.$watch('schedules', () => { this.unsaved = true; });
+        this.guardUnsavedChanges();
         this.$nextTick(() => this.redraw());
+      },
+
+      // Leaving with unsaved edits (a diagram node, a link, the nav, Run Once) asks first; Save and Discard don't.
+      guardUnsavedChanges() {
+        const form = document.getElementById('task-form');
+        if (!form) return;
+        const edited = () => { this.unsaved = true; };
+        form.addEventListener('input', edited);
+        form.addEventListener('change', edited);
+        form.addEventListener('submit', () => { this.unsaved = false; });
+        for (const discard of form.querySelectorAll('[data-discard]')) {
+          discard.addEventListener('click', () => { this.unsaved = false; });
+        }
+        window.addEventListener('beforeunload', (event) => {
+          if (this.unsaved) {
+            event.preventDefault();
+            event.returnValue = '';
+          }
+        });
       },
 
       show(tab) {

@@ -217,6 +217,29 @@ class TaskEditorBrowserIT {
     }
 
     @Test
+    void leavingWithUnsavedEditsAsksFirstAndDiscardDoesNot() {
+        try (Browser browser = signedIn()) {
+            browser.get("/tasks/new");
+            browser.waitFor(By.id("name"));
+            // headless Chromium leaves without showing the dialog, so ask the page what its beforeunload handler says
+            assertThat(leavingIsQuestioned(browser)).isFalse();
+
+            browser.type(By.id("name"), "unsaved-" + SUFFIX);
+            assertThat(leavingIsQuestioned(browser)).isTrue();
+            browser.screenshot("editor-unsaved-edit");
+
+            browser.find(By.id("discard-changes")).click();
+            browser.waiting().until(ExpectedConditions.urlMatches("/tasks$"));
+            browser.waitFor(By.id("new-task"));
+        }
+    }
+
+    private static boolean leavingIsQuestioned(Browser browser) {
+        return (Boolean) browser.script("const e = new Event('beforeunload', { cancelable: true });"
+                + " window.dispatchEvent(e); return e.defaultPrevented;");
+    }
+
+    @Test
     void runOnceFromTheEditorOpensTheNewRun() {
         try (Browser browser = signedIn()) {
             browser.get("/tasks/" + DOWNSTREAM);
