@@ -160,6 +160,8 @@
           this.redraw();
         });
         this.$watch('schedules', () => { this.unsaved = true; });
+        // a refused save came back with what was typed, which is still not saved
+        this.unsaved = Object.keys(this.errors).length > 0;
         this.guardUnsavedChanges();
         this.$nextTick(() => this.redraw());
       },

@@ -132,6 +132,7 @@ class TaskEditorBrowserIT {
             browser.screenshot("editor-validation-error");
             tab(browser, "runtime");
             assertThat(browser.find(By.id("priority")).getAttribute("value")).isEqualTo("77");
+            assertThat(leavingIsQuestioned(browser)).as("what was typed is still not saved").isTrue();
         }
         assertThat(api.get("/api/v1/tasks/" + UPSTREAM).json().path("priority").asInt()).isEqualTo(50);
     }
