@@ -28,6 +28,9 @@
 
   let refreshing = null;
   let again = false;
+  // Counts the page's own htmx requests (filters, paging): a refresh that overlapped one answers an older question.
+  let htmxRequests = 0;
+  document.addEventListener('htmx:beforeRequest', () => { htmxRequests += 1; });
 
   // Fetches the page's live part and swaps it in; calls arriving meanwhile make one more fetch afterwards.
   const refresh = () => {
@@ -40,12 +43,21 @@
       return;
     }
     const url = current.dataset.url || window.location.pathname + window.location.search;
+    const requestsBefore = htmxRequests;
     refreshing = fetch(url, { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
       .then(response => (response.ok ? response.text() : Promise.reject(new Error(response.status))))
       .then(html => {
         const parsed = new DOMParser().parseFromString(html, 'text/html');
         const replacement = parsed.getElementById(current.id);
         const live = document.getElementById(current.id);
+        // A filter or page change (htmx) asked for, or swapped in, newer content while this fetch was out: it answered
+        // an older question and must not overwrite the answer to the newer one.
+        if (live !== current || htmxRequests !== requestsBefore) {
+          return;
+        }
+        if (replacement && sameAsShown(replacement, live)) {
+          return;
+        }
         if (replacement && live) {
           const focused = document.activeElement && document.activeElement.id;
           live.replaceWith(replacement);
@@ -67,7 +79,18 @@
       });
   };
 
-  let refreshTimer = null;
+  // Whether the fetched part shows what the page shows already (the feed status aside); swapping it anyway would
+  // replace a button under a click that is on its way.
+  const sameAsShown = (replacement, live) => {
+    const status = replacement.querySelector('#run-feed-status');
+    const shown = live.querySelector('#run-feed-status');
+    if (status && shown) {
+      status.textContent = shown.textContent;
+    }
+    return replacement.outerHTML === live.outerHTML;
+  };
+
+    let refreshTimer = null;
   const refreshSoon = () => {
     if (!refreshTimer) {
       refreshTimer = setTimeout(() => {
