@@ -1,5 +1,6 @@
 package io.polysync.task.ui.run;
 
+import io.polysync.runtime.PeriodicTimer;
 import io.polysync.task.config.TaskServiceProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -64,7 +62,8 @@ public class RunFeed implements SmartLifecycle {
     private RunChange lastRead;
     private boolean caughtUp = true;
     private Instant lastSent;
-    private ScheduledExecutorService poller;
+    /** Never interrupts a look: an interrupt inside H2's file I/O closes the database under every other user. */
+    private final PeriodicTimer timer = new PeriodicTimer("run-feed", this::look);
 
     public RunFeed(RunChanges changes, Clock clock, TaskServiceProperties properties) {
         this.changes = changes;
@@ -157,47 +156,18 @@ public class RunFeed implements SmartLifecycle {
         caughtUp = true;
     }
 
-    private void lookSafely() {
-        try {
-            look();
-        } catch (RuntimeException e) {
-            // a failed look (database away) must not end the schedule; the next one reads the same range again
-            log.warn("run feed look failed: {}", e.toString());
-        }
-    }
-
     @Override
-    public synchronized void start() {
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "run-feed");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = settings.interval().toMillis();
-        poller.scheduleWithFixedDelay(this::lookSafely, interval, interval, TimeUnit.MILLISECONDS);
+    public void start() {
+        timer.start(settings.interval(), settings.interval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService running;
-        synchronized (this) {
-            running = poller;
-            poller = null;
-        }
-        if (running != null) {
-            // never interrupted: an interrupt inside H2's file I/O closes the database under every other user
-            running.shutdown();
-            try {
-                // a look under way finishes before the database it reads is closed
-                running.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return poller != null;
+    public boolean isRunning() {
+        return timer.isRunning();
     }
 }
