@@ -87,8 +87,8 @@ public class RuntimeAutoConfiguration {
 
         @Bean
         @ConditionalOnBean(OutboxRelay.class)
-        Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay, Clock clock) {
-            return new Outbox(jdbc, relay, clock);
+        Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, RuntimeProperties properties) {
+            return new Outbox(jdbc, relay, clock, properties.outbox().haltAfterCommits());
         }
     }
 }

@@ -26,13 +26,17 @@ public record RuntimeProperties(
      * @param sendTimeout   how long the relay waits for the broker to acknowledge a batch before it tries again
      * @param enabled       whether this process publishes its outbox (tests of a crash before publishing turn it off)
      * @param metricsInterval how often the backlog gauges are read from the table
+     * @param haltAfterCommits test-only fault injection (DESIGN.md section 10 rule 25): when above 0, the process halts
+     *                        (no shutdown hooks, like {@code kill -9}) right after the Nth transaction that wrote the
+     *                        outbox commits, before the relay is woken to publish it; 0, the default, never halts
      */
     public record Outbox(
             @DefaultValue("500") int batchSize,
             @DefaultValue("1s") Duration sweepInterval,
             @DefaultValue("30s") Duration sendTimeout,
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("5s") Duration metricsInterval) {
+            @DefaultValue("5s") Duration metricsInterval,
+            @DefaultValue("0") int haltAfterCommits) {
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.polysync.runtime.outbox;
 
 import io.polysync.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -9,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes events into the outbox table inside the caller's transaction, so the state change and the event it implies
@@ -17,17 +20,35 @@ import java.util.List;
  */
 public class Outbox {
 
+    /** The exit status of a halt by fault injection, so a test can tell it from a crash. */
+    public static final int HALT_STATUS = 86;
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final String INSERT =
             "INSERT INTO outbox (topic, record_key, payload, created_at) VALUES (?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
     private final OutboxRelay relay;
     private final Clock clock;
+    private final int haltAfterCommits;
+    private final AtomicInteger commits = new AtomicInteger();
 
     public Outbox(JdbcTemplate jdbc, OutboxRelay relay, Clock clock) {
+        this(jdbc, relay, clock, 0);
+    }
+
+    /**
+     * @param haltAfterCommits test-only: halt the JVM right after the Nth transaction that wrote the outbox commits,
+     *                         before its records are published (0 never), so a system test can crash a process between
+     *                         its commit and its publish without relying on timing (DESIGN.md section 10 rule 25)
+     */
+    public Outbox(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, int haltAfterCommits) {
         this.jdbc = jdbc;
         this.relay = relay;
         this.clock = clock;
+        this.haltAfterCommits = haltAfterCommits;
+        if (haltAfterCommits > 0) {
+            log.warn("fault injection armed: this process halts after its outbox commit number {}", haltAfterCommits);
+        }
     }
 
     /** Appends one record. Must be called inside a transaction: an event outside one could outlive a rollback. */
@@ -49,11 +70,27 @@ public class Outbox {
             rows.add(new Object[] {r.topic(), r.key(), r.event() == null ? null : Json.encode(r.event()), now});
         }
         jdbc.batchUpdate(INSERT, rows);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                relay.wake();
-            }
-        });
+        // one wake-up per transaction (synchronizations are suspended with their transaction, so a nested one gets
+        // its own), which is also what the halt fault counts
+        boolean registered = TransactionSynchronizationManager.getSynchronizations().stream()
+                .anyMatch(sync -> sync instanceof WakeRelayAfterCommit wake && wake.outbox() == this);
+        if (!registered) {
+            TransactionSynchronizationManager.registerSynchronization(new WakeRelayAfterCommit(this));
+        }
+    }
+
+    private void committed() {
+        if (haltAfterCommits > 0 && commits.incrementAndGet() == haltAfterCommits) {
+            log.warn("halting after outbox commit number {}, before publishing it", haltAfterCommits);
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+        relay.wake();
+    }
+
+    private record WakeRelayAfterCommit(Outbox outbox) implements TransactionSynchronization {
+        @Override
+        public void afterCommit() {
+            outbox.committed();
+        }
     }
 }

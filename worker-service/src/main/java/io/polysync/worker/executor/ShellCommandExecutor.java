@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a command on the worker: {@code command} is an argv array, executed without a shell; {@code env} adds to the
- * worker's environment; the working directory is the parameter's, else the platform's {@code workingDirectory}, else
+ * worker's environment, and {@code POLYSYNC_RUN_ID}, {@code POLYSYNC_TASK_NAME} and {@code POLYSYNC_ATTEMPT} tell the
+ * command which run it is; the working directory is the parameter's, else the platform's {@code workingDirectory}, else
  * the worker's own. Lines printed as {@code ::output name=value} become outputs (strings), beside {@code exitCode}.
  * A non-zero exit fails, retryable unless {@code retryableExitCodes} is false (DESIGN.md section 10 rule 10), with the
  * last lines of stderr in the message. When the run is interrupted (its timeout) the command and every process it
@@ -66,6 +67,10 @@ public class ShellCommandExecutor implements JobExecutor {
 
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory);
         builder.environment().putAll(env);
+        // the run's identity, so a command can make its effects idempotent per run (or record them per attempt)
+        builder.environment().put("POLYSYNC_RUN_ID", String.valueOf(context.runId()));
+        builder.environment().put("POLYSYNC_TASK_NAME", String.valueOf(context.taskName()));
+        builder.environment().put("POLYSYNC_ATTEMPT", String.valueOf(context.attempt()));
         Process process;
         try {
             process = builder.start();

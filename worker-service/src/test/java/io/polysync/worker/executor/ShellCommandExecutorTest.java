@@ -2,6 +2,7 @@ package io.polysync.worker.executor;
 
 import io.polysync.model.run.FailureReason;
 import io.polysync.worker.execution.InvalidParametersException;
+import io.polysync.worker.execution.JobContext;
 import io.polysync.worker.execution.JobResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,20 @@ class ShellCommandExecutorTest {
 
         assertThat(result).isEqualTo(JobResult.success(Map.of("dir", dir.toRealPath().toString(),
                 "value", "from-env", "exitCode", 0)));
+    }
+
+    @Test
+    void tellsTheCommandWhichRunItIs() throws Exception {
+        JobContext context = context("shell", Map.of(), script("""
+                echo "::output run=$POLYSYNC_RUN_ID"
+                echo "::output task=$POLYSYNC_TASK_NAME"
+                echo "::output attempt=$POLYSYNC_ATTEMPT"
+                """));
+
+        JobResult result = shell.execute(context);
+
+        assertThat(result).isEqualTo(JobResult.success(Map.of("run", context.runId().toString(),
+                "task", "a-task", "attempt", "1", "exitCode", 0)));
     }
 
     @Test
