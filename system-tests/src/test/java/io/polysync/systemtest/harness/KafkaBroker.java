@@ -33,8 +33,14 @@ public final class KafkaBroker {
         return process;
     }
 
+    /** A fresh broker: an earlier run's log directory would replay that run's history into this one's checks. */
     private void writeConfig(String classpath) {
         try {
+            if (Files.exists(dir)) {
+                try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             Files.createDirectories(dir);
             Path logs = dir.resolve("data");
             Files.writeString(dir.resolve("server.properties"), String.join("\n",
@@ -55,11 +61,9 @@ public final class KafkaBroker {
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
                     ""));
-            if (!Files.exists(logs.resolve("meta.properties"))) {
-                Commands.run(List.of(java(), "-cp", classpath, "kafka.tools.StorageTool", "format",
+            Commands.run(List.of(java(), "-cp", classpath, "kafka.tools.StorageTool", "format",
                         "-t", clusterId(),
                         "-c", dir.resolve("server.properties").toString()));
-            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
