@@ -4,6 +4,9 @@ import io.polysync.dispatcher.ledger.HistoryEntry;
 import io.polysync.dispatcher.ledger.HistoryKind;
 import io.polysync.dispatcher.ledger.TaskRun;
 import io.polysync.dispatcher.support.DispatcherIntegrationTest;
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
 import io.polysync.model.event.RunFailed;
 import io.polysync.model.event.RunHeartbeat;
 import io.polysync.model.event.RunStarted;
@@ -107,6 +110,10 @@ class WorkerReportsIT extends DispatcherIntegrationTest {
                         "rejected RunStarted from worker w-2: run is claimed by w-1");
         assertThat(transitions(run.runId())).containsExactly(RunState.QUEUED, RunState.RUNNING);
         assertThat(stateChanges(run.runId(), 2)).hasSize(2);
+        // w-2 is told to stop the execution it started; the claim holder gets no command
+        CancelRun stop = Json.decode(probe(Topics.WORKER_COMMANDS)
+                .awaitOne(r -> r.key().equals(run.runId().toString())).value(), CancelRun.class);
+        assertThat(stop.workerId()).isEqualTo("w-2");
     }
 
     @Test
@@ -120,6 +127,9 @@ class WorkerReportsIT extends DispatcherIntegrationTest {
                 RunError.retryable(FailureReason.LOST, "late"), Instant.now()));
         report(new RunStarted(queued.runId(), queued.taskId(), "w-2", Instant.now()));
         awaitNote(queued.runId(), "rejected RunStarted from worker w-2: run is already SUCCEEDED");
+        CancelRun stop = Json.decode(probe(Topics.WORKER_COMMANDS)
+                .awaitOne(r -> r.key().equals(queued.runId().toString())).value(), CancelRun.class);
+        assertThat(stop.workerId()).as("only the late starter is told to stop").isEqualTo("w-2");
 
         TaskRun run = runs.findById(queued.runId()).orElseThrow();
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);

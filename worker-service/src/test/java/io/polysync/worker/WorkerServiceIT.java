@@ -251,6 +251,26 @@ class WorkerServiceIT {
     }
 
     @Test
+    void aCancelAddressedToAnotherWorkerLeavesThisWorkersRunAlone() {
+        MessageListenerContainer commands = listeners.getListenerContainer("polysync-worker-commands");
+        await().atMost(Duration.ofSeconds(30)).until(() -> commands != null
+                && commands.getAssignedPartitions() != null && !commands.getAssignedPartitions().isEmpty());
+        RunDispatched run = dispatch(Map.of("sleepMillis", 2_000), null);
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+            collect(run, found);
+            return decode(found).stream().anyMatch(RunStarted.class::isInstance);
+        });
+
+        // the dispatcher stops a worker that started a run another worker holds; this worker holds it
+        kafka.send(Topics.WORKER_COMMANDS, run.runId().toString(),
+                Json.encode(new CancelRun(run.runId(), run.taskId(), "another-worker", Instant.now()))).join();
+
+        List<WorkerReport> decoded = decode(reportsUntilFinished(run, found));
+        assertThat(decoded.get(decoded.size() - 1)).isInstanceOf(RunSucceeded.class);
+    }
+
+    @Test
     void anUndecodableRunGoesToTheDeadLetterTopicAndTheRunsBehindItStillExecute() {
         String key = "garbage-" + UUID.randomUUID();
         kafka.send(Topics.RUNS_NORMAL, key, "{not a run").join();

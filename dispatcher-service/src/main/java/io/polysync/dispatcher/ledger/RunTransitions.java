@@ -1,11 +1,15 @@
 package io.polysync.dispatcher.ledger;
 
+import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
 import io.polysync.model.event.RunCancelled;
 import io.polysync.model.event.RunFailed;
+import io.polysync.model.event.RunHeartbeat;
 import io.polysync.model.event.RunStarted;
 import io.polysync.model.event.RunSucceeded;
 import io.polysync.model.event.WorkerReport;
 import io.polysync.model.run.RunState;
+import io.polysync.runtime.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -31,14 +35,16 @@ public class RunTransitions {
     private final RunJournal journal;
     private final RunAdmission admission;
     private final RunMetrics metrics;
+    private final Outbox outbox;
     private final Clock clock;
 
     public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, RunMetrics metrics,
-                          Clock clock) {
+                          Outbox outbox, Clock clock) {
         this.runs = runs;
         this.journal = journal;
         this.admission = admission;
         this.metrics = metrics;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -70,9 +76,22 @@ public class RunTransitions {
             journal.note(run, rejected.note(), now);
             metrics.rejected(rejected.reason());
             log.info("run {}: {}", run.runId(), rejected.note());
+            if (report instanceof RunStarted || report instanceof RunHeartbeat) {
+                stopUnclaimedExecution(run, report.workerId(), now);
+            }
         } else if (verdict instanceof Verdict.Ignored ignored) {
             log.debug("run {}: ignored {}", run.runId(), ignored.why());
         }
+    }
+
+    /**
+     * A worker that started or still runs a run it does not hold (another worker claimed it, or it was failed LOST
+     * while this worker was paused or cut off) is told to stop, so a job's effects are not repeated for longer than
+     * it takes the command to arrive. Addressed to that worker only: the claim holder, if any, carries on.
+     */
+    private void stopUnclaimedExecution(TaskRun run, String workerId, Instant now) {
+        outbox.append(Topics.WORKER_COMMANDS, run.runId().toString(),
+                new CancelRun(run.runId(), run.taskId(), workerId, now));
     }
 
     private static void move(TaskRun run, WorkerReport report, Instant at, Instant now) {

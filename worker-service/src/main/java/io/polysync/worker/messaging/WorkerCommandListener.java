@@ -22,10 +22,12 @@ public class WorkerCommandListener {
     static final String ID = "polysync-worker-commands";
 
     private final RunExecution execution;
+    private final String workerId;
     private final String groupId;
 
     WorkerCommandListener(RunExecution execution, WorkerProperties properties) {
         this.execution = execution;
+        this.workerId = properties.workerId();
         this.groupId = ConsumerGroups.WORKER_COMMANDS_PREFIX + properties.workerId();
     }
 
@@ -38,6 +40,9 @@ public class WorkerCommandListener {
             concurrency = "1", properties = "auto.offset.reset=latest")
     void on(String value) {
         CancelRun cancel = Json.decode(value, CancelRun.class);
+        if (cancel.workerId() != null && !cancel.workerId().equals(workerId)) {
+            return; // addressed to another worker: this one may hold the run's claim and must carry on
+        }
         boolean wasRunning = execution.cancel(cancel.runId());
         log.info("Cancel of run {} received; {}", cancel.runId(),
                 wasRunning ? "it is being stopped" : "it will be skipped if it comes here");
