@@ -87,17 +87,17 @@ public class OsProcess {
         }
     }
 
-    /** {@code kill -9}: no shutdown hooks, no goodbye to the consumer group, nothing flushed. */
+    /**
+     * {@code kill -9}: no shutdown hooks, no goodbye to the consumer group, nothing flushed. A paused process is
+     * killed as it is, never resumed first (even milliseconds of running could let it act). Its children, a job's
+     * shell say, are left running as orphans, as they would be after a real crash.
+     */
     public synchronized void kill() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
-        if (paused) {
-            signal("CONT"); // a stopped process still dies of SIGKILL, but its children should not stay stopped
-        }
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly(); // SIGKILL on Linux
+        p.destroyForcibly(); // SIGKILL on Linux; it also ends a stopped process
         waitFor(p, Duration.ofSeconds(30));
         paused = false;
     }
