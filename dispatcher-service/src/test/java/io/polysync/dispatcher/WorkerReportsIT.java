@@ -4,6 +4,9 @@ import io.polysync.dispatcher.ledger.HistoryEntry;
 import io.polysync.dispatcher.ledger.HistoryKind;
 import io.polysync.dispatcher.ledger.TaskRun;
 import io.polysync.dispatcher.support.DispatcherIntegrationTest;
+import io.polysync.model.Json;
+import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
 import io.polysync.model.event.RunFailed;
 import io.polysync.model.event.RunHeartbeat;
 import io.polysync.model.event.RunStarted;
@@ -107,6 +110,25 @@ class WorkerReportsIT extends DispatcherIntegrationTest {
                         "rejected RunStarted from worker w-2: run is claimed by w-1");
         assertThat(transitions(run.runId())).containsExactly(RunState.QUEUED, RunState.RUNNING);
         assertThat(stateChanges(run.runId(), 2)).hasSize(2);
+    }
+
+    @Test
+    void aWorkerWhoseStartIsRejectedIsAskedAloneToStopTheRun() {
+        TaskRun queued = queueRun();
+        report(new RunStarted(queued.runId(), queued.taskId(), "w-1", Instant.now()));
+        awaitRun(queued.runId(), RunState.RUNNING);
+
+        // a repeated delivery of the run to another worker, which starts executing it
+        report(new RunStarted(queued.runId(), queued.taskId(), "w-2", Instant.now()));
+
+        List<CancelRun> commands = probe(Topics.WORKER_COMMANDS)
+                .await(1, r -> r.key().equals(queued.runId().toString())).stream()
+                .map(r -> Json.decode(r.value(), CancelRun.class)).toList();
+        assertThat(commands).singleElement().satisfies(c -> {
+            assertThat(c.workerId()).isEqualTo("w-2");
+            assertThat(c.taskId()).isEqualTo(queued.taskId());
+        });
+        assertThat(runs.findById(queued.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
     }
 
     @Test

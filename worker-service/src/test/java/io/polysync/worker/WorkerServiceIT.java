@@ -251,6 +251,28 @@ class WorkerServiceIT {
     }
 
     @Test
+    void aCancelAddressedToAnotherWorkerLeavesTheRunExecutingHere() {
+        // the dispatcher stops a worker whose start it rejected (a repeated delivery) with a cancel addressed to
+        // that worker; the claim holder executing the same run must not stop
+        MessageListenerContainer commands = listeners.getListenerContainer("polysync-worker-commands");
+        await().atMost(Duration.ofSeconds(30)).until(() -> commands != null
+                && commands.getAssignedPartitions() != null && !commands.getAssignedPartitions().isEmpty());
+        RunDispatched run = dispatch(Map.of("sleepMillis", 3_000), null);
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+            collect(run, found);
+            return decode(found).stream().anyMatch(RunStarted.class::isInstance);
+        });
+
+        kafka.send(Topics.WORKER_COMMANDS, run.runId().toString(),
+                Json.encode(new CancelRun(run.runId(), run.taskId(), "another-worker", Instant.now()))).join();
+
+        List<WorkerReport> decoded = decode(reportsUntilFinished(run, found));
+        assertThat(decoded.get(decoded.size() - 1)).isInstanceOf(RunSucceeded.class);
+        assertThat(decoded).noneMatch(RunCancelled.class::isInstance);
+    }
+
+    @Test
     void anUndecodableRunGoesToTheDeadLetterTopicAndTheRunsBehindItStillExecute() {
         String key = "garbage-" + UUID.randomUUID();
         kafka.send(Topics.RUNS_NORMAL, key, "{not a run").join();

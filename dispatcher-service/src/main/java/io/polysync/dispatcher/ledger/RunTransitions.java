@@ -1,11 +1,14 @@
 package io.polysync.dispatcher.ledger;
 
+import io.polysync.model.Topics;
+import io.polysync.model.event.CancelRun;
 import io.polysync.model.event.RunCancelled;
 import io.polysync.model.event.RunFailed;
 import io.polysync.model.event.RunStarted;
 import io.polysync.model.event.RunSucceeded;
 import io.polysync.model.event.WorkerReport;
 import io.polysync.model.run.RunState;
+import io.polysync.runtime.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -21,6 +24,11 @@ import java.util.Optional;
  *
  * <p>Times: {@code started_at} and {@code finished_at} are when the worker says it happened; {@code last_heartbeat_at}
  * is when this dispatcher heard from it, because leases are judged on the dispatcher's clock.
+ *
+ * <p>A rejected {@code RunStarted} means a worker is executing a run it must not (a repeated delivery after a worker
+ * crash or a rebalance, a run already cancelled or lost): besides the NOTE, that worker is asked to stop it with a
+ * {@link CancelRun} addressed to it alone, so the rejected attempt does not go on to take effect beside the claim
+ * holder or the retry (and a contention profile's permits then count what really executes).
  */
 @Service
 public class RunTransitions {
@@ -31,14 +39,16 @@ public class RunTransitions {
     private final RunJournal journal;
     private final RunAdmission admission;
     private final RunMetrics metrics;
+    private final Outbox outbox;
     private final Clock clock;
 
     public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, RunMetrics metrics,
-                          Clock clock) {
+                          Outbox outbox, Clock clock) {
         this.runs = runs;
         this.journal = journal;
         this.admission = admission;
         this.metrics = metrics;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -70,6 +80,10 @@ public class RunTransitions {
             journal.note(run, rejected.note(), now);
             metrics.rejected(rejected.reason());
             log.info("run {}: {}", run.runId(), rejected.note());
+            if (report instanceof RunStarted) {
+                outbox.append(Topics.WORKER_COMMANDS, run.runId().toString(),
+                        new CancelRun(run.runId(), run.taskId(), report.workerId(), now));
+            }
         } else if (verdict instanceof Verdict.Ignored ignored) {
             log.debug("run {}: ignored {}", run.runId(), ignored.why());
         }

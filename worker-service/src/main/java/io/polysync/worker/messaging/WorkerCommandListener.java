@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Receives the dispatcher's commands to workers. Every worker instance reads all of them (a consumer group of its
  * own, starting at the latest command), since the dispatcher does not know which instance will take a queued run.
+ * A command naming a worker is for that worker only; one naming none (a queued run's cancel) is for all.
  */
 @Component
 public class WorkerCommandListener {
@@ -22,10 +23,12 @@ public class WorkerCommandListener {
     static final String ID = "polysync-worker-commands";
 
     private final RunExecution execution;
+    private final String workerId;
     private final String groupId;
 
     WorkerCommandListener(RunExecution execution, WorkerProperties properties) {
         this.execution = execution;
+        this.workerId = properties.workerId();
         this.groupId = ConsumerGroups.WORKER_COMMANDS_PREFIX + properties.workerId();
     }
 
@@ -38,6 +41,12 @@ public class WorkerCommandListener {
             concurrency = "1", properties = "auto.offset.reset=latest")
     void on(String value) {
         CancelRun cancel = Json.decode(value, CancelRun.class);
+        if (cancel.workerId() != null && !cancel.workerId().equals(workerId)) {
+            // meant for the worker holding the run's claim, or for one whose start was rejected: another worker
+            // executing the same run (the claim holder, say) must go on
+            log.debug("Cancel of run {} is for worker {}; ignored", cancel.runId(), cancel.workerId());
+            return;
+        }
         boolean wasRunning = execution.cancel(cancel.runId());
         log.info("Cancel of run {} received; {}", cancel.runId(),
                 wasRunning ? "it is being stopped" : "it will be skipped if it comes here");
