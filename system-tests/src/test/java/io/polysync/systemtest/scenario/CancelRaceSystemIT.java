@@ -38,8 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CancelRaceSystemIT extends SystemScenario {
 
-    private static final double JOB_SECONDS = 1.0;
-    /** Cancel this long after the run started (the worker's RunStarted), from well before to just after its end. */
+    /**
+     * Long enough that a cancel sent as the run starts reaches its worker mid-job even on a loaded machine (the cancel
+     * takes two outbox hops and two topics), short enough for many runs.
+     */
+    private static final double JOB_SECONDS = 2.0;
+    /** Cancel this long after the run started (the worker's RunStarted), from well before to well after its end. */
     private static final List<Duration> OFFSETS = offsets();
     private static final int ROUNDS = 2;
 
@@ -306,7 +310,7 @@ class CancelRaceSystemIT extends SystemScenario {
 
     private static List<Duration> offsets() {
         List<Duration> offsets = new ArrayList<>();
-        for (int ms = 0; ms <= 1_600; ms += 100) {
+        for (int ms = 0; ms <= 3_000; ms += 250) {
             offsets.add(Duration.ofMillis(ms));
         }
         return offsets;
