@@ -110,10 +110,42 @@ class WorkerReportsIT extends DispatcherIntegrationTest {
                         "rejected RunStarted from worker w-2: run is claimed by w-1");
         assertThat(transitions(run.runId())).containsExactly(RunState.QUEUED, RunState.RUNNING);
         assertThat(stateChanges(run.runId(), 2)).hasSize(2);
-        // w-2 is told to stop the execution it started; the claim holder gets no command
+    }
+
+    @Test
+    void aWorkerWhoseStartIsRejectedIsAskedAloneToStopTheRun() {
+        TaskRun queued = queueRun();
+        report(new RunStarted(queued.runId(), queued.taskId(), "w-1", Instant.now()));
+        awaitRun(queued.runId(), RunState.RUNNING);
+
+        // a repeated delivery of the run to another worker, which starts executing it
+        report(new RunStarted(queued.runId(), queued.taskId(), "w-2", Instant.now()));
+
+        List<CancelRun> commands = probe(Topics.WORKER_COMMANDS)
+                .await(1, r -> r.key().equals(queued.runId().toString())).stream()
+                .map(r -> Json.decode(r.value(), CancelRun.class)).toList();
+        assertThat(commands).singleElement().satisfies(c -> {
+            assertThat(c.workerId()).isEqualTo("w-2");
+            assertThat(c.taskId()).isEqualTo(queued.taskId());
+        });
+        assertThat(runs.findById(queued.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+    }
+
+    @Test
+    void aWorkerStillHeartbeatingARunThatEndedWithoutItIsAskedToStop() {
+        TaskRun queued = queueRun();
+        report(new RunStarted(queued.runId(), queued.taskId(), "w-1", Instant.now()));
+        report(new RunFailed(queued.runId(), queued.taskId(), "w-1",
+                RunError.retryable(FailureReason.LOST, "lease expired"), Instant.now()));
+        awaitRun(queued.runId(), RunState.FAILED);
+
+        // the worker was frozen past its lease and goes on as if nothing happened
+        report(new RunHeartbeat(queued.runId(), queued.taskId(), "w-1", Instant.now()));
+
         CancelRun stop = Json.decode(probe(Topics.WORKER_COMMANDS)
-                .awaitOne(r -> r.key().equals(run.runId().toString())).value(), CancelRun.class);
-        assertThat(stop.workerId()).isEqualTo("w-2");
+                .awaitOne(r -> r.key().equals(queued.runId().toString())).value(), CancelRun.class);
+        assertThat(stop.workerId()).isEqualTo("w-1");
+        assertThat(runs.findById(queued.runId()).orElseThrow().state()).isEqualTo(RunState.FAILED);
     }
 
     @Test
@@ -127,9 +159,6 @@ class WorkerReportsIT extends DispatcherIntegrationTest {
                 RunError.retryable(FailureReason.LOST, "late"), Instant.now()));
         report(new RunStarted(queued.runId(), queued.taskId(), "w-2", Instant.now()));
         awaitNote(queued.runId(), "rejected RunStarted from worker w-2: run is already SUCCEEDED");
-        CancelRun stop = Json.decode(probe(Topics.WORKER_COMMANDS)
-                .awaitOne(r -> r.key().equals(queued.runId().toString())).value(), CancelRun.class);
-        assertThat(stop.workerId()).as("only the late starter is told to stop").isEqualTo("w-2");
 
         TaskRun run = runs.findById(queued.runId()).orElseThrow();
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);

@@ -25,6 +25,13 @@ import java.util.Optional;
  *
  * <p>Times: {@code started_at} and {@code finished_at} are when the worker says it happened; {@code last_heartbeat_at}
  * is when this dispatcher heard from it, because leases are judged on the dispatcher's clock.
+ *
+ * <p>A rejected {@code RunStarted}, or a heartbeat on a run another worker holds or that has ended, means a worker is
+ * executing a run it must not (a repeated delivery after a worker crash or a rebalance, a run already cancelled, or
+ * lost while that worker was frozen):
+ * besides the NOTE, that worker is asked to stop it with a {@link CancelRun} addressed to it alone, so the rejected
+ * attempt does not go on to take effect beside the claim holder or the retry (and a contention profile's permits
+ * then count what really executes).
  */
 @Service
 public class RunTransitions {
@@ -76,11 +83,16 @@ public class RunTransitions {
             journal.note(run, rejected.note(), now);
             metrics.rejected(rejected.reason());
             log.info("run {}: {}", run.runId(), rejected.note());
-            if (report instanceof RunStarted || report instanceof RunHeartbeat) {
+            if (report instanceof RunStarted) {
                 stopUnclaimedExecution(run, report.workerId(), now);
             }
         } else if (verdict instanceof Verdict.Ignored ignored) {
             log.debug("run {}: ignored {}", run.runId(), ignored.why());
+            if (report instanceof RunHeartbeat && (run.state().isTerminal()
+                    || run.claimedBy() != null && !run.claimedBy().equals(report.workerId()))) {
+                // still executing a run that ended without it, e.g. failed LOST while this worker was frozen
+                stopUnclaimedExecution(run, report.workerId(), now);
+            }
         }
     }
 

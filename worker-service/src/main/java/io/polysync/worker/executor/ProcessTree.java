@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stops a process together with everything it started: SIGTERM to all, then SIGKILL to whatever is still running
  * after the grace period. The tree is taken before the first signal, because once a parent dies its children are
- * re-parented and can no longer be found through it.
+ * re-parented and can no longer be found through it. Parents are signalled before their children: a shell whose
+ * foreground command died first would run the script's next command in the moment before its own signal arrived
+ * (an effect after a cancel or a timeout); orphaned children are reaped by whoever adopts them, and a zombie left
+ * behind counts as stopped ({@link #isRunning}).
  */
 final class ProcessTree {
 
@@ -26,11 +29,8 @@ final class ProcessTree {
     /** Returns once every process of the tree has exited or was sent SIGKILL. Keeps the caller's interrupt status. */
     static void terminate(ProcessHandle root, Duration gracePeriod) {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
-        collect(root, tree);
-        // children first: a parent that is still alive reaps them, so they do not linger as zombies
-        List<ProcessHandle> childrenFirst = new ArrayList<>(tree);
-        Collections.reverse(childrenFirst);
-        childrenFirst.forEach(ProcessHandle::destroy);
+        collectParentsFirst(root, tree);
+        tree.forEach(ProcessHandle::destroy);
 
         boolean interrupted = Thread.interrupted();
         long deadline = System.nanoTime() + gracePeriod.toNanos();
@@ -55,6 +55,17 @@ final class ProcessTree {
     private static void collect(ProcessHandle process, Set<ProcessHandle> into) {
         into.add(process);
         process.descendants().forEach(into::add);
+    }
+
+    /** The process and its descendants, level by level: every parent comes before its children. */
+    private static void collectParentsFirst(ProcessHandle root, Set<ProcessHandle> into) {
+        Deque<ProcessHandle> next = new ArrayDeque<>(List.of(root));
+        while (!next.isEmpty()) {
+            ProcessHandle process = next.removeFirst();
+            if (into.add(process)) {
+                process.children().forEach(next::addLast);
+            }
+        }
     }
 
     private static boolean anyRunning(Set<ProcessHandle> tree) {

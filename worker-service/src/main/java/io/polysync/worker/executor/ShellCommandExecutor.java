@@ -71,6 +71,10 @@ public class ShellCommandExecutor implements JobExecutor {
         builder.environment().put("POLYSYNC_RUN_ID", String.valueOf(context.runId()));
         builder.environment().put("POLYSYNC_TASK_NAME", String.valueOf(context.taskName()));
         builder.environment().put("POLYSYNC_ATTEMPT", String.valueOf(context.attempt()));
+        if (Thread.interrupted()) {
+            // cancelled (or the worker stops) before the command started: it must not start at all
+            throw new InterruptedException("interrupted before '" + command.get(0) + "' started");
+        }
         Process process;
         try {
             process = builder.start();

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Receives the dispatcher's commands to workers. Every worker instance reads all of them (a consumer group of its
  * own, starting at the latest command), since the dispatcher does not know which instance will take a queued run.
+ * A command naming a worker is for that worker only; one naming none (a queued run's cancel) is for all.
  */
 @Component
 public class WorkerCommandListener {
@@ -41,7 +42,10 @@ public class WorkerCommandListener {
     void on(String value) {
         CancelRun cancel = Json.decode(value, CancelRun.class);
         if (cancel.workerId() != null && !cancel.workerId().equals(workerId)) {
-            return; // addressed to another worker: this one may hold the run's claim and must carry on
+            // meant for the worker holding the run's claim, or for one whose start was rejected: another worker
+            // executing the same run (the claim holder, say) must go on
+            log.debug("Cancel of run {} is for worker {}; ignored", cancel.runId(), cancel.workerId());
+            return;
         }
         boolean wasRunning = execution.cancel(cancel.runId());
         log.info("Cancel of run {} received; {}", cancel.runId(),

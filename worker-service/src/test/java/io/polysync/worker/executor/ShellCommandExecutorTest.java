@@ -155,6 +155,34 @@ class ShellCommandExecutorTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }
 
+    @Test
+    void aScriptRunsNoFurtherCommandOnceInterrupted() throws Exception {
+        // a cancel or a timeout must stop the job's effects: a parent shell that outlives its killed foreground
+        // command by a moment runs the script's next command (here: the effect after the sleep). The background
+        // sleeps widen that moment when the processes are signalled children first, as a loaded machine does.
+        for (int i = 0; i < 5; i++) {
+            Path pids = dir.resolve("pids-" + i);
+            Path after = dir.resolve("after-" + i);
+            String script = "for n in $(seq 20); do sleep 300 & echo $! >> " + pids + "; done; echo $$ >> " + pids
+                    + "; sh -c 'echo $$ >> " + pids + "; exec sleep 300'; echo after >> " + after;
+            assertTreeDiesOnInterrupt(script, pids, 22);
+            assertThat(after).as("round " + i).doesNotExist();
+        }
+    }
+
+    @Test
+    void startsNothingWhenInterruptedBeforeTheCommandStarts() throws Exception {
+        Path ran = dir.resolve("ran");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> shell.execute(context("shell", Map.of(), script("sleep 1; echo ran >> " + ran))))
+                    .isInstanceOf(InterruptedException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> !Files.exists(ran));
+    }
+
     /** Starts the script, interrupts the executor once all its processes exist, and waits for all of them to die. */
     private long assertTreeDiesOnInterrupt(String script, Path pids, int processes) throws Exception {
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
