@@ -1,6 +1,8 @@
 package io.polysync.dispatcher;
 
 import io.polysync.dispatcher.ledger.HistoryEntry;
+import io.polysync.dispatcher.ledger.LeaseReaper;
+import io.polysync.dispatcher.ledger.ReportReading;
 import io.polysync.dispatcher.ledger.TaskRun;
 import io.polysync.dispatcher.support.DispatcherIntegrationTest;
 import io.polysync.model.event.RunHeartbeat;
@@ -32,6 +34,12 @@ class LeasesIT extends DispatcherIntegrationTest {
 
     @Autowired
     private JdbcTemplate jdbc;
+
+    @Autowired
+    private LeaseReaper reaper;
+
+    @Autowired
+    private ReportReading reading;
 
     @Test
     void aRunNoWorkerStartsIsFailedLostAndItsPermitGoesToTheNextRun() {
@@ -109,6 +117,32 @@ class LeasesIT extends DispatcherIntegrationTest {
         assertThat(runs.findById(trigger.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
         report(new RunSucceeded(trigger.runId(), task.taskId(), "w-3", Map.of(), Instant.now()));
         awaitRun(trigger.runId(), RunState.SUCCEEDED);
+    }
+
+    @Test
+    void silenceWhileNoOneReadTheWorkerReportsDoesNotCountAgainstALease() {
+        TaskSnapshot task = aTask().build();
+        publishDefinition(task);
+        TriggerRequested trigger = aTriggerOf(task, "unread").build();
+        publishTrigger(trigger);
+        awaitRun(trigger.runId(), RunState.QUEUED);
+        report(new RunStarted(trigger.runId(), task.taskId(), "w-5", Instant.now()));
+        Instant lastHeard = awaitRun(trigger.runId(), RunState.RUNNING).lastHeartbeatAt();
+        Instant readingBefore = reading.since();
+        try {
+            // as after a restart: this dispatcher began reading reports 2 s after it last heard of the run, so at
+            // 5 s the run has been silent for more than the 4 s lease, but only 3 s of that was read
+            reading.began(lastHeard.plusSeconds(2));
+            reaper.runOnce(lastHeard.plusSeconds(5));
+            assertThat(runs.findById(trigger.runId()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+
+            reaper.runOnce(lastHeard.plusSeconds(7));
+            TaskRun lost = runs.findById(trigger.runId()).orElseThrow();
+            assertThat(lost.state()).isEqualTo(RunState.FAILED);
+            assertThat(lost.error().reason()).isEqualTo(FailureReason.LOST);
+        } finally {
+            reading.began(readingBefore);
+        }
     }
 
     private int permitsOf(UUID runId) {

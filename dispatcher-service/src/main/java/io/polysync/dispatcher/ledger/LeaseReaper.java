@@ -25,6 +25,10 @@ import java.util.UUID;
  * {@code {reason: LOST, retryable: true}}; their permits are freed and waiting runs re-checked. Each run is reaped in
  * its own transaction with its row locked {@code SKIP LOCKED}, and the condition is checked again under the lock, so
  * a report applied meanwhile wins. A later report from the worker is then rejected as on any finished run.
+ *
+ * <p>Both timeouts count from when this dispatcher began reading worker reports ({@link ReportReading}) at the
+ * earliest: a dispatcher that was down, or was just handed the partitions, first reads what workers reported
+ * meanwhile, instead of failing as LOST runs whose heartbeats are still waiting on the topic.
  */
 @Component
 public class LeaseReaper implements SmartLifecycle {
@@ -36,23 +40,30 @@ public class LeaseReaper implements SmartLifecycle {
     private final RunAdmission admission;
     private final DispatcherProperties properties;
     private final TransactionTemplate tx;
+    private final ReportReading reading;
     private final Clock clock;
     private final PeriodicTimer timer = new PeriodicTimer("lease-reaper", this::reapNow);
 
     public LeaseReaper(TaskRunRepository runs, RunJournal journal, RunAdmission admission,
-                       DispatcherProperties properties, PlatformTransactionManager transactions, Clock clock) {
+                       DispatcherProperties properties, PlatformTransactionManager transactions,
+                       ReportReading reading, Clock clock) {
         this.runs = runs;
         this.journal = journal;
         this.admission = admission;
         this.properties = properties;
         this.tx = new TransactionTemplate(transactions);
+        this.reading = reading;
         this.clock = clock;
     }
 
     /** Fails every run whose start or lease deadline passed before {@code now}; says how many. */
     public int runOnce(Instant now) {
-        Instant startedBefore = now.minus(properties.startTimeout());
-        Instant heartbeatBefore = now.minus(properties.leaseTimeout());
+        Instant since = reading.since();
+        if (since == null) {
+            return 0; // not reading worker reports yet: their silence means nothing
+        }
+        Instant startedBefore = deadline(now, properties.startTimeout(), since);
+        Instant heartbeatBefore = deadline(now, properties.leaseTimeout(), since);
         List<UUID> expired = runs.findExpiredLeases(RunState.QUEUED, startedBefore, RunState.RUNNING,
                 heartbeatBefore);
         int reaped = 0;
@@ -91,6 +102,15 @@ public class LeaseReaper implements SmartLifecycle {
         admission.finished(run);
         log.info("run {} of task {} failed as LOST: {}", run.runId(), run.taskName(), message);
         return true;
+    }
+
+    /**
+     * Runs last heard of before the answer have timed out: {@code now - timeout}, once this dispatcher has read worker
+     * reports for a whole {@code timeout}; before that, nothing has (a report could be waiting unread on the topic).
+     */
+    private static Instant deadline(Instant now, Duration timeout, Instant readingSince) {
+        Instant before = now.minus(timeout);
+        return readingSince.isBefore(before) ? before : Instant.EPOCH;
     }
 
     private static String seconds(Duration duration) {

@@ -1,24 +1,44 @@
 package io.polysync.dispatcher.messaging;
 
+import io.polysync.dispatcher.ledger.ReportReading;
 import io.polysync.dispatcher.ledger.RunTransitions;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.WorkerReport;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
-/** Worker reports become guarded run transitions; the consumer group is {@code spring.kafka.consumer.group-id}. */
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Worker reports become guarded run transitions; the consumer group is {@code spring.kafka.consumer.group-id}. Each
+ * assignment of report partitions is recorded, so leases count from when this dispatcher could read them.
+ */
 @Component
-public class WorkerReportListener {
+public class WorkerReportListener implements ConsumerSeekAware {
 
     private final RunTransitions transitions;
+    private final ReportReading reading;
+    private final Clock clock;
 
-    public WorkerReportListener(RunTransitions transitions) {
+    public WorkerReportListener(RunTransitions transitions, ReportReading reading, Clock clock) {
         this.transitions = transitions;
+        this.reading = reading;
+        this.clock = clock;
     }
 
     @KafkaListener(topics = Topics.WORKER_REPORTS)
     public void on(String value) {
         transitions.apply(Json.decode(value, WorkerReport.class));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        if (!assignments.isEmpty()) {
+            reading.began(clock.instant());
+        }
     }
 }

@@ -17,8 +17,13 @@ public final class KafkaBroker {
     private final int port;
     private final OsProcess process;
 
+    /**
+     * A fresh broker: an earlier suite run's log directory is removed first, as {@link PostgresCluster#create()} does
+     * with its data, so topics never hold records of a run whose database is gone.
+     */
     public KafkaBroker(Path dir, int port, String classpath) {
         this.dir = dir;
+        deleteRecursively(dir);
         this.port = port;
         this.process = new OsProcess("kafka", List.of(java(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                 "kafka.Kafka", dir.resolve("server.properties").toString()), Map.of(), dir.resolve("kafka.log"));
@@ -66,6 +71,17 @@ public final class KafkaBroker {
                         "-c", dir.resolve("server.properties").toString()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove the old broker directory " + dir + ": " + e.getMessage(), e);
         }
     }
 
