@@ -38,14 +38,8 @@ public final class KafkaBroker {
         return process;
     }
 
-    /** A fresh broker: an earlier run's log directory would replay that run's history into this one's checks. */
     private void writeConfig(String classpath) {
         try {
-            if (Files.exists(dir)) {
-                try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
             Files.createDirectories(dir);
             Path logs = dir.resolve("data");
             Files.writeString(dir.resolve("server.properties"), String.join("\n",
@@ -67,8 +61,7 @@ public final class KafkaBroker {
                     "group.initial.rebalance.delay.ms=0",
                     ""));
             Commands.run(List.of(java(), "-cp", classpath, "kafka.tools.StorageTool", "format",
-                        "-t", clusterId(),
-                        "-c", dir.resolve("server.properties").toString()));
+                    "-t", clusterId(), "-c", dir.resolve("server.properties").toString()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

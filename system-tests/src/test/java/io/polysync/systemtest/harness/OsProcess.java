@@ -89,15 +89,18 @@ public class OsProcess {
 
     /**
      * {@code kill -9}: no shutdown hooks, no goodbye to the consumer group, nothing flushed. A paused process is
-     * killed as it is, never resumed first (even milliseconds of running could let it act). Its children, a job's
-     * shell say, are left running as orphans, as they would be after a real crash.
+     * killed as it is, never resumed first (even milliseconds of running could let it act). Its child processes (a
+     * worker's shell jobs) die with it, as they do when a container or a systemd unit is killed: the process first,
+     * so it never sees a child die and reports that.
      */
     public synchronized void kill() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
+        java.util.List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly(); // SIGKILL on Linux; it also ends a stopped process
+        children.forEach(ProcessHandle::destroyForcibly);
         waitFor(p, Duration.ofSeconds(30));
         paused = false;
     }

@@ -21,14 +21,15 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Scenario 2: a worker frozen ({@code kill -STOP}) past its lease and then resumed. The dispatcher fails its run LOST
  * meanwhile and retries it; the worker, once resumed, still believes it runs the run (its job, a child process the
- * signal does not stop, kept running) and reports a success that is rejected and recorded as a NOTE.
+ * signal does not stop, kept running). Its next heartbeat tells the dispatcher so, which asks that worker alone to
+ * stop the run; the job is stopped before its end and the worker's late outcome is rejected and recorded as a NOTE.
  *
  * <p>What "limits never exceeded" means here: the limit is a promise about the ledger, the dispatcher's view, which is
  * the only one it can enforce. A LOST run stops counting against its task's max concurrent runs and its profiles'
  * permits when its lease expires, whether or not its worker is in fact still executing it; the lease timeout bounds
  * how long a silent worker keeps a slot. So the test shows both sides: the ledger never had more than one run of the
  * task admitted at once, and the slot was given to another run while the frozen worker's job was still executing
- * (at-least-once execution: a LOST attempt may still finish its job, and its outcome is then rejected).
+ * (at-least-once execution: a LOST attempt runs on until its worker hears it must stop).
  */
 class WorkerPauseSystemIT extends SystemScenario {
 
@@ -66,8 +67,8 @@ class WorkerPauseSystemIT extends SystemScenario {
         assertThat(lost.claimedBy()).isEqualTo(claimant.name());
         assertThat(cluster.ledger().permits()).extracting(Ledger.Permit::runId).doesNotContain(frozen);
 
-        // the resumed worker finishes its job and reports a success the dispatcher rejects and records
-        Ledger.History rejected = awaitNote(frozen, "rejected RunSucceeded from worker " + claimant.name(),
+        // the resumed worker is told to stop the run it lost; its cancelled outcome is rejected and recorded
+        Ledger.History rejected = awaitNote(frozen, "rejected RunCancelled from worker " + claimant.name(),
                 Duration.ofSeconds(FROZEN_JOB_SECONDS + 30));
         assertThat(rejected.reason()).contains("already FAILED");
         assertThat(rejected.at()).isAfter(lost.finishedAt());
@@ -84,11 +85,11 @@ class WorkerPauseSystemIT extends SystemScenario {
                 + " AND last_heartbeat_at > finished_at", frozen)).as("heartbeats after LOST renewed the lease")
                 .isZero();
         // the slot went to the waiting run while the frozen worker still executed the LOST run (it had not reported
-        // yet), and the LOST run's job did run to its end there: the limit is the ledger's, not the jobs'
+        // yet): the limit is the ledger's, not the jobs'; the LOST run's job was stopped before its end
         Ledger.Run nextRun = run(next);
         assertThat(nextRun.admittedAt()).isAfterOrEqualTo(lost.finishedAt()).isBefore(rejected.at());
         assertThat(cluster.effects().of(frozen)).extracting(Effects.Effect::kind, Effects.Effect::node)
-                .containsExactly(tuple("start", claimant.name()), tuple("end", claimant.name()));
+                .containsExactly(tuple("start", claimant.name()));
         // never more than one run of the task admitted at once, the ledger's view the dispatcher enforces
         assertThat(Invariants.peakConcurrency(snapshot, Set.of(task))).isEqualTo(1);
         assertThat(snapshot.permits()).extracting(Ledger.Permit::profile).doesNotContain(profile);
