@@ -37,7 +37,7 @@ class WorkerPauseSystemIT extends SystemScenario {
     private static final int FROZEN_JOB_SECONDS = 14;
 
     @Test
-    void aPausedWorkersRunIsLostItsLateSuccessIsRejectedAndTheLimitHolds() {
+    void aPausedWorkersRunIsLostItIsToldToStopAndItsLateOutcomeIsRejected() {
         String profile = "s2-one-at-a-time-" + suffix;
         api.upsert("contention-profiles", profile, Map.of("name", profile, "maxConcurrent", 1));
         String task = "s2-paused-" + suffix;
