@@ -38,6 +38,11 @@ public class WorkerCommandListener {
             concurrency = "1", properties = "auto.offset.reset=latest")
     void on(String value) {
         CancelRun cancel = Json.decode(value, CancelRun.class);
+        if (cancel == null || cancel.runId() == null) {
+            // of the wrong shape: not retried (it can never succeed), dead-lettered at once, so the cancels behind
+            // it in the partition are not held up
+            throw new IllegalArgumentException("CancelRun without runId: " + cancel);
+        }
         boolean wasRunning = execution.cancel(cancel.runId());
         log.info("Cancel of run {} received; {}", cancel.runId(),
                 wasRunning ? "it is being stopped" : "it will be skipped if it comes here");
