@@ -129,9 +129,16 @@ final class ScheduleFires {
                         + "AND trigger_type = 'SCHEDULE' AND (scheduled_for IS NULL OR queued_at < scheduled_for)",
                 rs -> violations.add(task + ": run " + rs.getObject(1) + " for " + rs.getTimestamp(2)
                         + " queued early at " + rs.getTimestamp(3).toInstant()), task);
-        List<Fire> fires = fires(task);
-        CronSchedule schedule = CronSchedule.parse(cron, "UTC");
-        Duration threshold = SystemCluster.MISFIRE_THRESHOLD;
+        violations.addAll(violations(task, fires(task), CronSchedule.parse(cron, "UTC"), policyFires,
+                SystemCluster.MISFIRE_THRESHOLD, holes));
+        return violations;
+    }
+
+    /** The checks of {@link #violations(String, String, int, List)} on fires read already (ascending). */
+    static List<String> violations(String task, List<Fire> fires, CronSchedule schedule, int policyFires,
+                                   Duration threshold, List<String> holes) {
+        List<String> violations = new ArrayList<>();
+        String cron = schedule.cron();
         Set<Instant> seen = new HashSet<>();
         for (Fire f : fires) {
             if (!seen.add(f.scheduledFor())) {
