@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 
 import java.nio.charset.StandardCharsets;
@@ -60,15 +59,6 @@ final class GroupOffsets implements AutoCloseable {
         Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
         return described.values().stream().flatMap(d -> d.partitions().stream()
                 .map(p -> new TopicPartition(d.name(), p.partition()))).toList();
-    }
-
-    int partitionCount(String topic) {
-        return partitions(List.of(topic)).size();
-    }
-
-    /** The partition the default producer partitioner picks for a key. */
-    int partitionOf(String topic, String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount(topic);
     }
 
     /** Waits until the group has no members (its services stopped) and sets its committed offsets. */

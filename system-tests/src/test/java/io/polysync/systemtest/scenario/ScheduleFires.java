@@ -191,6 +191,11 @@ final class ScheduleFires {
         return violations;
     }
 
+    /** How many of the fires were made more than {@code over} after their instant. */
+    static long lateBy(List<Fire> fires, Duration over) {
+        return fires.stream().filter(f -> f.occurredAt().isAfter(f.scheduledFor().plus(over))).count();
+    }
+
     private static JsonNode parse(String value) {
         try {
             JsonNode node = value == null ? null : Json.tree(value);

@@ -30,6 +30,7 @@ class ScheduleFiresTest {
         List<String> holes = new ArrayList<>();
         assertThat(check(gapThen(16, 18, 20), 1, holes)).isEmpty();
         assertThat(holes).hasSize(1);
+        assertThat(ScheduleFires.lateBy(gapThen(16, 18, 20), THRESHOLD)).isEqualTo(1);
         assertThat(check(gapThen(14, 16, 18, 20), 1, new ArrayList<>())).as("two missed instants fired")
                 .anyMatch(v -> v.contains("is a missed instant too"));
         assertThat(check(gapThen(18, 20), 1, new ArrayList<>())).as("no missed instant fired")
