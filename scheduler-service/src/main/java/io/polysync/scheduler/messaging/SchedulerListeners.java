@@ -58,6 +58,10 @@ class SchedulerListeners implements ConsumerSeekAware {
     @KafkaListener(topics = Topics.RUN_EVENTS, groupId = ConsumerGroups.SCHEDULER)
     void onRunEvent(String value) {
         if (Json.decode(value, RunEvent.class) instanceof RunStateChanged changed) {
+            if (changed.runId() == null || changed.taskId() == null || changed.state() == null) {
+                // of the wrong shape: ignoring it would hide it; the error handler dead-letters it at once
+                throw new IllegalArgumentException("RunStateChanged without runId, taskId or state: " + changed);
+            }
             catalog.on(changed);
             dependencies.on(changed);
             retries.on(changed);

@@ -26,13 +26,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * Publishes the RETRY trigger of each pending retry once it is due, never before. A timer thread sleeps until the
  * earliest due time it knows, and re-reads the table at least every {@code poll-interval} so retries stored by other
  * replicas are seen. Due rows are claimed with {@code FOR UPDATE SKIP LOCKED}; each trigger is appended to the outbox
- * and its row deleted in one transaction, so a retry is published at least once and is removed only with it.
+ * and its row marked published in one transaction, so a retry is published at least once and is marked only with it.
+ * Published rows are kept for {@link #PUBLISHED_KEPT}, so a failure read again from run-events is known as retried.
  */
 @Component
 public class DueRetryPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DueRetryPublisher.class);
     private static final long MIN_WAIT_MILLIS = 20;
+    /** Longer than run-events is kept (Kafka's default retention is 7 days): no replay reaches back further. */
+    static final Duration PUBLISHED_KEPT = Duration.ofDays(8);
+    private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+    private Instant nextPrune = Instant.MIN;
 
     private final PendingRetryStore store;
     private final Outbox outbox;
@@ -71,9 +76,13 @@ public class DueRetryPublisher implements SmartLifecycle {
             outbox.appendAll(due.stream()
                     .map(r -> new OutboxRecord(Topics.TRIGGERS, r.taskId().toString(), r.trigger(clock.instant())))
                     .toList());
-            store.delete(due);
+            store.markPublished(due, clock.instant());
             return due.size();
         });
+        if (!now.isBefore(nextPrune)) {
+            nextPrune = now.plus(PRUNE_INTERVAL);
+            tx.execute(status -> store.prunePublished(now.minus(PUBLISHED_KEPT)));
+        }
         int count = published == null ? 0 : published;
         if (count > 0) {
             log.info("published {} due retries", count);

@@ -41,18 +41,29 @@ public class PendingRetryStore {
      * so replicas share the due retries and none is published by two of them at once.
      */
     public List<PendingRetry> claimDue(Instant now, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM pending_retry WHERE due_at <= ? ORDER BY due_at"
+        return jdbc.query("SELECT " + COLUMNS + " FROM pending_retry WHERE published_at IS NULL AND due_at <= ? "
+                + "ORDER BY due_at"
                 + " FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED", (rs, i) -> retry(rs), at(now));
     }
 
-    public void delete(List<PendingRetry> retries) {
-        jdbc.batchUpdate("DELETE FROM pending_retry WHERE failed_run_id = ?",
-                retries.stream().map(r -> new Object[] {r.failedRunId()}).toList());
+    /**
+     * Marks the retries published. The rows stay, so {@link #exists} still knows the failed runs were retried when
+     * their failure is read again; {@link #prunePublished} removes them once no replay can reach back that far.
+     */
+    public void markPublished(List<PendingRetry> retries, Instant now) {
+        jdbc.batchUpdate("UPDATE pending_retry SET published_at = ? WHERE failed_run_id = ?",
+                retries.stream().map(r -> new Object[] {at(now), r.failedRunId()}).toList());
+    }
+
+    /** Forgets retries published before {@code before}; answers how many. */
+    public int prunePublished(Instant before) {
+        return jdbc.update("DELETE FROM pending_retry WHERE published_at < ?", at(before));
     }
 
     /** How many retries are pending and when the earliest is due (null when none). */
     public Summary summary() {
-        return jdbc.queryForObject("SELECT COUNT(*), MIN(due_at) FROM pending_retry", (rs, i) -> {
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(due_at) FROM pending_retry WHERE published_at IS NULL",
+                (rs, i) -> {
             OffsetDateTime earliest = rs.getObject(2, OffsetDateTime.class);
             return new Summary(rs.getLong(1), earliest == null ? null : earliest.toInstant());
         });

@@ -32,7 +32,7 @@ class PendingRetryStoreOnH2Test {
         DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
         store = new PendingRetryStore(new JdbcTemplate(dataSource));
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        tx.executeWithoutResult(s -> store.delete(store.claimDue(NOW.plusSeconds(86_400), 1000)));
+        tx.executeWithoutResult(s -> store.markPublished(store.claimDue(NOW.plusSeconds(86_400), 1000), NOW));
     }
 
     @Test
@@ -50,10 +50,14 @@ class PendingRetryStoreOnH2Test {
         assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(3, overdue.dueAt()));
         tx.executeWithoutResult(s -> {
             assertThat(store.claimDue(NOW, 10)).containsExactly(overdue, due);
-            store.delete(store.claimDue(NOW, 1));
+            store.markPublished(store.claimDue(NOW, 1), NOW);
         });
         assertThat(inTx(() -> store.claimDue(NOW, 10))).containsExactly(due);
         assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(2, due.dueAt()));
+        // still known after it was published, so a replayed failure of that run schedules nothing again
+        assertThat(inTx(() -> store.exists(overdue.failedRunId()))).isTrue();
+        assertThat(inTx(() -> store.prunePublished(NOW.minusSeconds(1)))).isZero();
+        assertThat(inTx(() -> store.prunePublished(NOW.plusSeconds(1)))).isPositive();
         assertThat(inTx(() -> store.exists(overdue.failedRunId()))).isFalse();
     }
 

@@ -86,6 +86,32 @@ class RetriesIT extends SchedulerIntegrationTest {
                 .extracting(TriggerRequested::retryOf).containsExactly(failed, marker);
     }
 
+    @Test
+    void aFailureReadAgainAfterItsRetryWasPublishedSchedulesNothingAgain() {
+        UUID taskId = UUID.randomUUID();
+        define(task(taskId, 4, List.of(), new RetryPolicy(true, 1, Backoff.FIXED, 1, null, false)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isPresent());
+        UUID failed = UUID.randomUUID();
+        var failure = Tasks.failed(taskId, failed, 1, RunError.retryable(FailureReason.EXECUTION_FAILED, "exit 1"), 3,
+                Instant.now());
+        send(Topics.RUN_EVENTS, taskId, failure);
+        probe(Topics.TRIGGERS).await(1, taskId.toString(), TriggerRequested.class, t -> true);
+
+        // the same failure again, as a rewound consumer group or a redelivery reads it, then a marker behind it
+        send(Topics.RUN_EVENTS, taskId, failure);
+        UUID marker = UUID.randomUUID();
+        send(Topics.RUN_EVENTS, taskId, Tasks.failed(taskId, marker, 1,
+                RunError.retryable(FailureReason.LOST, "lease expired"), 3, Instant.now()));
+
+        assertThat(probe(Topics.TRIGGERS).await(2, taskId.toString(), TriggerRequested.class, t -> true))
+                .extracting(TriggerRequested::retryOf).containsExactly(failed, marker);
+        assertThat(retriesScheduled(taskId, 2)).extracting(RetryScheduled::runId).containsExactly(failed, marker);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+                probe(Topics.RUN_EVENTS).seen(taskId.toString(), RunEvent.class, e -> e instanceof RetryScheduled)
+                        .size() == 2 && probe(Topics.TRIGGERS).seen(taskId.toString(), TriggerRequested.class,
+                        t -> true).size() == 2);
+    }
+
     private static List<RetryScheduled> retriesScheduled(UUID taskId, int count) {
         return probe(Topics.RUN_EVENTS).await(count, taskId.toString(), RunEvent.class,
                         e -> e instanceof RetryScheduled).stream()

@@ -300,7 +300,7 @@ public class RunSlots implements SmartLifecycle {
         private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
             RunDispatched run;
             try {
-                run = Json.decode(record.value(), RunDispatched.class);
+                run = complete(Json.decode(record.value(), RunDispatched.class));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
                 return;
@@ -444,6 +444,17 @@ public class RunSlots implements SmartLifecycle {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
         }
+    }
+
+    /**
+     * A record of the wrong shape decodes with its ids missing; executing it would fail on every slot that gets it
+     * (each failing slot stops, and the record, never committed, goes to the next), so it is a poison record too.
+     */
+    static RunDispatched complete(RunDispatched run) {
+        if (run == null || run.runId() == null || run.taskId() == null || run.attempt() < 1) {
+            throw new IllegalArgumentException("incomplete RunDispatched: " + run);
+        }
+        return run;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -41,6 +41,11 @@ public class WorkerCommandListener {
             concurrency = "1", properties = "auto.offset.reset=latest")
     void on(String value) {
         CancelRun cancel = Json.decode(value, CancelRun.class);
+        if (cancel == null || cancel.runId() == null) {
+            // of the wrong shape: not retried (it can never succeed), dead-lettered at once, so the cancels behind
+            // it in the partition are not held up
+            throw new IllegalArgumentException("CancelRun without runId: " + cancel);
+        }
         if (cancel.workerId() != null && !cancel.workerId().equals(workerId)) {
             // meant for the worker holding the run's claim, or for one whose start was rejected: another worker
             // executing the same run (the claim holder, say) must go on

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -93,14 +95,39 @@ class RunSlotsTest {
         assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunRecordOfTheWrongShapeIsDeadLetteredAndNeverExecuted() throws Exception {
+        KafkaTemplate<String, String> kafka = mock(KafkaTemplate.class);
+        when(kafka.send(any(String.class), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+        slots = slots(kafka);
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(NORMAL));
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 0, "k",
+                    "{\"unexpected\":\"shape\"}"));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.commits.isEmpty());
+
+        verify(kafka).send(Topics.deadLetter(Topics.RUNS_NORMAL), "k", "{\"unexpected\":\"shape\"}");
+        assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
+        verify(execution, never()).execute(any());
+    }
+
     private RunSlots slots() {
+        return slots(mock(KafkaTemplate.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private RunSlots slots(KafkaTemplate<String, String> kafka) {
         ConsumerFactory factory = mock(ConsumerFactory.class);
         when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
         WorkerProperties properties = new WorkerProperties("slot-test", 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1,
                 Duration.ofSeconds(5));
-        return new RunSlots(factory, mock(KafkaTemplate.class), execution, properties, mock(DeadLetterMetrics.class));
+        return new RunSlots(factory, kafka, execution, properties, mock(DeadLetterMetrics.class));
     }
 
     /** Remembers every commit the slot makes. */
