@@ -162,6 +162,19 @@ public final class Invariants {
 
     /** Every run's terminal state was published, and no run-event names another terminal state for it. */
     public static List<String> runEventsAgree(Snapshot s) {
+        Map<UUID, Set<String>> published = publishedTerminalStates(s);
+        List<String> violations = new ArrayList<>();
+        for (Run run : s.runs()) {
+            Set<String> states = published.getOrDefault(run.runId(), Set.of());
+            if (run.terminal() && !states.equals(Set.of(run.state()))) {
+                violations.add("run " + run.runId() + " ended " + run.state() + " but run-events say " + states);
+            }
+        }
+        return violations;
+    }
+
+    /** The terminal states each run's {@code RunStateChanged} events named on polysync.run-events. */
+    public static Map<UUID, Set<String>> publishedTerminalStates(Snapshot s) {
         Map<UUID, Set<String>> published = new HashMap<>();
         for (String value : s.runEventRecords()) {
             JsonNode event = parse(value);
@@ -174,14 +187,7 @@ public final class Invariants {
                         .add(state);
             }
         }
-        List<String> violations = new ArrayList<>();
-        for (Run run : s.runs()) {
-            Set<String> states = published.getOrDefault(run.runId(), Set.of());
-            if (run.terminal() && !states.equals(Set.of(run.state()))) {
-                violations.add("run " + run.runId() + " ended " + run.state() + " but run-events say " + states);
-            }
-        }
-        return violations;
+        return published;
     }
 
     /** Invariant 4 (no leak): a finished run holds no contention permit. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -66,6 +67,39 @@ public abstract class SystemScenario {
                 .ignoreExceptions()
                 .until(() -> cluster.ledger().runs().stream().anyMatch(r -> runId.equals(r.retryOf())));
         return cluster.ledger().runs().stream().filter(r -> runId.equals(r.retryOf())).findFirst().orElseThrow();
+    }
+
+    /** Until the dispatcher has heard a heartbeat of the run (its lease renewed at least once). */
+    protected void awaitHeartbeat(UUID runId) {
+        Awaitility.await("a heartbeat of " + runId).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.ledger().count(
+                        "SELECT count(*) FROM dispatcher.task_run WHERE run_id = ? AND last_heartbeat_at IS NOT NULL",
+                        runId) == 1);
+    }
+
+    /** Until the run is admitted (handed to a work topic), started or not. */
+    protected void awaitAdmitted(UUID runId) {
+        Awaitility.await("run " + runId + " admitted").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> run(runId) != null && run(runId).admittedAt() != null);
+    }
+
+    /** Until the run waits, not admitted, with the reason recorded. */
+    protected void awaitWaiting(UUID runId) {
+        Awaitility.await("run " + runId + " waiting").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> cluster.ledger().count("SELECT count(*) FROM dispatcher.task_run WHERE run_id = ?"
+                        + " AND state = 'QUEUED' AND admitted_at IS NULL AND waiting_reason IS NOT NULL", runId) == 1);
+    }
+
+    /** Until {@code count} runs of the tasks, other than {@code excluded}, have SUCCEEDED. */
+    protected void awaitSucceededAmong(Collection<String> tasks, Set<UUID> excluded, int count, Duration timeout) {
+        Awaitility.await(count + " new runs of " + tasks + " succeeded").atMost(timeout)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> cluster.ledger().runs().stream().filter(r -> tasks.contains(r.taskName()))
+                        .filter(r -> !excluded.contains(r.runId())).filter(r -> r.state().equals("SUCCEEDED"))
+                        .count() >= count);
     }
 
     /**

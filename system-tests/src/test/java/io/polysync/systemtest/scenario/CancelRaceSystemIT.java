@@ -1,6 +1,5 @@
 package io.polysync.systemtest.scenario;
 
-import io.polysync.model.Json;
 import io.polysync.systemtest.harness.Api;
 import io.polysync.systemtest.harness.Effects;
 import io.polysync.systemtest.harness.Invariants;
@@ -9,7 +8,6 @@ import io.polysync.systemtest.harness.ServiceProcess;
 import io.polysync.systemtest.harness.SystemScenario;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +84,7 @@ class CancelRaceSystemIT extends SystemScenario {
         Map<UUID, Ledger.Run> runs = new HashMap<>();
         snapshot.runs().stream().filter(r -> offsetOf.containsKey(r.runId())).forEach(r -> runs.put(r.runId(), r));
         Map<UUID, List<Ledger.History>> history = historyOf(snapshot, offsetOf.keySet());
-        Map<UUID, Set<String>> published = publishedTerminalStates(snapshot);
+        Map<UUID, Set<String>> published = Invariants.publishedTerminalStates(snapshot);
         Map<UUID, Set<String>> readModelHistory = readModelTerminalStates(task);
 
         int cancelledRunning = 0;
@@ -234,27 +232,6 @@ class CancelRaceSystemIT extends SystemScenario {
         return states;
     }
 
-    private static Map<UUID, Set<String>> publishedTerminalStates(Invariants.Snapshot snapshot) {
-        Map<UUID, Set<String>> published = new HashMap<>();
-        for (String value : snapshot.runEventRecords()) {
-            JsonNode event;
-            try {
-                event = Json.tree(value);
-            } catch (RuntimeException e) {
-                continue;
-            }
-            if (event == null || !event.hasNonNull("runId") || !event.hasNonNull("state")) {
-                continue;
-            }
-            String state = event.path("state").asString();
-            if (Ledger.TERMINAL.contains(state)) {
-                published.computeIfAbsent(UUID.fromString(event.path("runId").asString()), k -> new HashSet<>())
-                        .add(state);
-            }
-        }
-        return published;
-    }
-
     private static Map<UUID, List<Ledger.History>> historyOf(Invariants.Snapshot snapshot, Set<UUID> runIds) {
         Map<UUID, List<Ledger.History>> history = new HashMap<>();
         snapshot.history().stream().filter(h -> runIds.contains(h.runId()))
@@ -293,19 +270,6 @@ class CancelRaceSystemIT extends SystemScenario {
                 return false;
             }
         });
-    }
-
-    private void awaitWaiting(UUID runId) {
-        Awaitility.await("run " + runId + " waiting").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> cluster.ledger().count("SELECT count(*) FROM dispatcher.task_run WHERE run_id = ?"
-                        + " AND state = 'QUEUED' AND admitted_at IS NULL AND waiting_reason IS NOT NULL", runId) == 1);
-    }
-
-    private void awaitAdmitted(UUID runId) {
-        Awaitility.await("run " + runId + " admitted").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> run(runId) != null && run(runId).admittedAt() != null);
     }
 
     private static List<Duration> offsets() {

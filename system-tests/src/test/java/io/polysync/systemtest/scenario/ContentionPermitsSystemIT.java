@@ -127,17 +127,4 @@ class ContentionPermitsSystemIT extends SystemScenario {
                         + " AND last_heartbeat_at IS NOT NULL", id) == 1).findFirst().orElse(null),
                         java.util.Objects::nonNull);
     }
-
-    private void awaitAdmitted(UUID runId) {
-        Awaitility.await("run " + runId + " admitted").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> run(runId) != null && run(runId).admittedAt() != null);
-    }
-
-    private void awaitWaiting(UUID runId) {
-        Awaitility.await("run " + runId + " waiting").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> cluster.ledger().count("SELECT count(*) FROM dispatcher.task_run WHERE run_id = ?"
-                        + " AND state = 'QUEUED' AND admitted_at IS NULL AND waiting_reason IS NOT NULL", runId) == 1);
-    }
 }

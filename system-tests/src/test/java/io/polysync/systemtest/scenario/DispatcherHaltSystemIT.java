@@ -22,23 +22,13 @@ class DispatcherHaltSystemIT extends SystemScenario {
 
     /** {@code Outbox.HALT_STATUS} of common-runtime: the exit status of a halt at the fault point. */
     private static final int HALT_STATUS = 86;
-    private static final String HALT_AFTER_FIRST_COMMIT = "--polysync.runtime.outbox.halt-after-commits=1";
 
     @Test
     void aDispatcherHaltedAfterCommittingARunDeliversItFromItsOutboxAfterRestart() {
         String task = "s3-halt-" + suffix;
         api.effectTask(task, 1, Map.of());
-        ServiceProcess stopped = cluster.service("dispatcher-1");
-        ServiceProcess halting = cluster.service("dispatcher-2");
-        // one dispatcher owns every partition, so the trigger below reaches the armed one; the cluster is quiet
-        // (every earlier run terminal, no waiting run, no lease to reap), so the armed dispatcher's first
-        // outbox-writing transaction is the one that queues and admits this test's run
-        stopped.stopGracefully(Duration.ofSeconds(30));
-        halting.stopGracefully(Duration.ofSeconds(30));
-        assertThat(cluster.ledger().outboxBacklog("dispatcher")).as("dispatcher outbox before the fault").isZero();
-        assertThat(cluster.ledger().runs()).as("open runs before the fault").allMatch(Ledger.Run::terminal);
-        halting.start(List.of(HALT_AFTER_FIRST_COMMIT));
-        cluster.awaitReady(halting);
+        // the armed dispatcher's first outbox-writing transaction is the one that queues and admits this run
+        ServiceProcess halting = armAlone(1);
 
         UUID runId = runOnce(task);
 
@@ -71,15 +61,8 @@ class DispatcherHaltSystemIT extends SystemScenario {
     void aDispatcherHaltedAfterCommittingAWorkerReportCompletesTheRunAfterRestart() {
         String task = "s3-halt-report-" + suffix;
         api.effectTask(task, 3, Map.of());
-        ServiceProcess stopped = cluster.service("dispatcher-1");
-        ServiceProcess halting = cluster.service("dispatcher-2");
-        stopped.stopGracefully(Duration.ofSeconds(30));
-        halting.stopGracefully(Duration.ofSeconds(30));
-        assertThat(cluster.ledger().outboxBacklog("dispatcher")).as("dispatcher outbox before the fault").isZero();
-        assertThat(cluster.ledger().runs()).as("open runs before the fault").allMatch(Ledger.Run::terminal);
         // commit 1 queues and admits the run (and is published); commit 2 applies the worker's RunStarted
-        halting.start(List.of("--polysync.runtime.outbox.halt-after-commits=2"));
-        cluster.awaitReady(halting);
+        ServiceProcess halting = armAlone(2);
 
         UUID runId = runOnce(task);
 
@@ -103,6 +86,22 @@ class DispatcherHaltSystemIT extends SystemScenario {
         assertThat(cluster.effects().of(runId)).as("job effects of " + runId)
                 .extracting(e -> e.kind()).containsExactly("start", "end");
         assertThat(Invariants.runEventsAgree(snapshot)).isEmpty();
+    }
+
+    /**
+     * Stops both dispatchers and starts one again, armed to halt after its {@code commits}th outbox commit. It then
+     * owns every partition, so the test's trigger reaches it; the cluster is quiet (every earlier run terminal, no
+     * waiting run, no lease to reap), so its outbox commits are the test's.
+     */
+    private ServiceProcess armAlone(int commits) {
+        ServiceProcess halting = cluster.service("dispatcher-2");
+        cluster.service("dispatcher-1").stopGracefully(Duration.ofSeconds(30));
+        halting.stopGracefully(Duration.ofSeconds(30));
+        assertThat(cluster.ledger().outboxBacklog("dispatcher")).as("dispatcher outbox before the fault").isZero();
+        assertThat(cluster.ledger().runs()).as("open runs before the fault").allMatch(Ledger.Run::terminal);
+        halting.start(List.of("--polysync.runtime.outbox.halt-after-commits=" + commits));
+        cluster.awaitReady(halting);
+        return halting;
     }
 
     private Ledger.Run awaitTerminal(UUID runId, Duration timeout) {

@@ -91,13 +91,4 @@ class PostgresCrashSystemIT extends SystemScenario {
                     .containsExactlyInAnyOrderElementsOf(states);
         });
     }
-
-    /** Waits until {@code count} runs of the tasks, other than {@code excluded}, have SUCCEEDED. */
-    private void awaitSucceededAmong(List<String> tasks, Set<UUID> excluded, int count, Duration timeout) {
-        Awaitility.await(count + " new runs of " + tasks + " succeeded").atMost(timeout)
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> cluster.ledger().runs().stream().filter(r -> tasks.contains(r.taskName()))
-                        .filter(r -> !excluded.contains(r.runId())).filter(r -> r.state().equals("SUCCEEDED"))
-                        .count() >= count);
-    }
 }

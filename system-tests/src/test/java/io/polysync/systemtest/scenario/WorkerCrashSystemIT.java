@@ -70,18 +70,4 @@ class WorkerCrashSystemIT extends SystemScenario {
         assertThat(chain).extracting(Ledger.Run::state).containsExactly("FAILED", "SUCCEEDED");
         assertThat(cluster.effects().of(chain.get(1).runId())).filteredOn(e -> e.isEnd()).hasSize(1);
     }
-
-    private void awaitHeartbeat(UUID runId) {
-        org.awaitility.Awaitility.await("a heartbeat of " + runId).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> cluster.ledger().count(
-                        "SELECT count(*) FROM dispatcher.task_run WHERE run_id = ? AND last_heartbeat_at IS NOT NULL",
-                        runId) == 1);
-    }
-
-    private void awaitAdmitted(UUID runId) {
-        org.awaitility.Awaitility.await("run " + runId + " admitted").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> run(runId) != null && run(runId).admittedAt() != null);
-    }
 }

@@ -104,21 +104,6 @@ class WorkerPauseSystemIT extends SystemScenario {
         return runId;
     }
 
-    private void awaitHeartbeat(UUID runId) {
-        Awaitility.await("a heartbeat of " + runId).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> cluster.ledger().count(
-                        "SELECT count(*) FROM dispatcher.task_run WHERE run_id = ? AND last_heartbeat_at IS NOT NULL",
-                        runId) == 1);
-    }
-
-    private void awaitWaiting(UUID runId) {
-        Awaitility.await("run " + runId + " waiting").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> cluster.ledger().count("SELECT count(*) FROM dispatcher.task_run WHERE run_id = ?"
-                        + " AND state = 'QUEUED' AND admitted_at IS NULL AND waiting_reason IS NOT NULL", runId) == 1);
-    }
-
     private Ledger.History awaitNote(UUID runId, String prefix, Duration timeout) {
         Awaitility.await("a NOTE '" + prefix + "' of " + runId).atMost(timeout).pollInterval(Duration.ofMillis(200))
                 .until(() -> note(runId, prefix) != null);
