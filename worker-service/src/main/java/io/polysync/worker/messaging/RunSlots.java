@@ -73,7 +73,12 @@ public class RunSlots implements SmartLifecycle {
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     /** How long a slot waits for the band it chose, which had work a moment ago. */
     private static final Duration BAND_POLL = Duration.ofMillis(200);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The most a slot spends, between two polls, on reading the backlog of its partitions. Kept far below
+     * max.poll.interval.ms: a slot blocked past it is dropped from the group while it still holds fetched records,
+     * and a run it then takes is delivered to another slot too (seen with a 3 s interval and a 5 s budget per call).
+     */
+    private static final Duration BACKLOG_BUDGET = Duration.ofSeconds(1);
     private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How long a slot waits for its executing run before it polls again to stay in the group. */
@@ -283,10 +288,11 @@ public class RunSlots implements SmartLifecycle {
                 return bands;
             }
             try {
-                Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, METADATA_TIMEOUT);
+                long deadline = System.nanoTime() + BACKLOG_BUDGET.toNanos();
+                Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, BACKLOG_BUDGET);
                 for (TopicPartition partition : assigned) {
                     Long end = ends.get(partition);
-                    if (end != null && end > consumer.position(partition, METADATA_TIMEOUT)) {
+                    if (end != null && end > consumer.position(partition, left(deadline))) {
                         bands.add(band(partition));
                     }
                 }
@@ -455,6 +461,11 @@ public class RunSlots implements SmartLifecycle {
             throw new IllegalArgumentException("incomplete RunDispatched: " + run);
         }
         return run;
+    }
+
+    /** What is left of a budget ending at {@code deadline} (nanoTime); zero makes a blocking call time out at once. */
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static Duration min(Duration a, Duration b) {
