@@ -56,7 +56,11 @@ public class Outbox {
         appendAll(List.of(new OutboxRecord(topic, key, event)));
     }
 
-    /** Appends several records in one JDBC batch, in order. */
+    /**
+     * Appends several records, in order. They are held with the transaction and written in one JDBC batch just before
+     * it commits, together with everything else it appended: a transaction that applies hundreds of changes pays for
+     * one round trip to the outbox table, not one per event. A rolled-back transaction writes nothing.
+     */
     public void appendAll(List<OutboxRecord> records) {
         if (records.isEmpty()) {
             return;
@@ -69,14 +73,19 @@ public class Outbox {
         for (OutboxRecord r : records) {
             rows.add(new Object[] {r.topic(), r.key(), r.event() == null ? null : Json.encode(r.event()), now});
         }
-        jdbc.batchUpdate(INSERT, rows);
-        // one wake-up per transaction (synchronizations are suspended with their transaction, so a nested one gets
-        // its own), which is also what the halt fault counts
-        boolean registered = TransactionSynchronizationManager.getSynchronizations().stream()
-                .anyMatch(sync -> sync instanceof WakeRelayAfterCommit wake && wake.outbox() == this);
-        if (!registered) {
-            TransactionSynchronizationManager.registerSynchronization(new WakeRelayAfterCommit(this));
+        Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            // one buffer and one wake-up per transaction: bound as a resource, it is suspended with its transaction,
+            // so a nested one gets its own; the halt fault counts these wake-ups
+            pending = new Pending(this);
+            TransactionSynchronizationManager.bindResource(this, pending);
+            TransactionSynchronizationManager.registerSynchronization(pending);
         }
+        pending.add(rows);
+    }
+
+    private void write(List<Object[]> rows) {
+        jdbc.batchUpdate(INSERT, rows);
     }
 
     private void committed() {
@@ -87,10 +96,57 @@ public class Outbox {
         relay.wake();
     }
 
-    private record WakeRelayAfterCommit(Outbox outbox) implements TransactionSynchronization {
+    /**
+     * The rows a transaction appended, written before it commits. A synchronization that runs after this one's
+     * {@code beforeCommit} may still append (its own before-commit work): those rows are written at once, still
+     * inside the transaction.
+     */
+    private static final class Pending implements TransactionSynchronization {
+
+        private final Outbox outbox;
+        private final List<Object[]> rows = new ArrayList<>();
+        private boolean written;
+
+        Pending(Outbox outbox) {
+            this.outbox = outbox;
+        }
+
+        void add(List<Object[]> more) {
+            if (written) {
+                outbox.write(more);
+            } else {
+                rows.addAll(more);
+            }
+        }
+
+        @Override
+        public void suspend() {
+            TransactionSynchronizationManager.unbindResource(outbox);
+        }
+
+        @Override
+        public void resume() {
+            TransactionSynchronizationManager.bindResource(outbox, this);
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            written = true;
+            if (!rows.isEmpty()) {
+                outbox.write(rows);
+                rows.clear();
+            }
+        }
+
         @Override
         public void afterCommit() {
             outbox.committed();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(outbox);
+            rows.clear();
         }
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
@@ -80,6 +81,29 @@ class OutboxIT {
         List<ConsumerRecord<String, String>> received = readKeyed(Topics.RUN_EVENTS, task.toString(), 1);
         assertThat(received).hasSize(1);
         assertThat(Json.decode(received.get(0).value(), RunStarted.class).runId()).isEqualTo(marker);
+    }
+
+    @Test
+    void aNestedTransactionKeepsItsOwnRecordsApartFromTheOneItSuspended() {
+        UUID task = UUID.randomUUID();
+        UUID outer = UUID.randomUUID();
+        UUID inner = UUID.randomUUID();
+        TransactionTemplate nested = new TransactionTemplate(tx.getTransactionManager());
+        nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        tx.executeWithoutResult(s -> {
+            outbox.append(Topics.RUN_EVENTS, task.toString(), new RunStarted(outer, task, "outer", Instant.now()));
+            nested.executeWithoutResult(n -> outbox.append(Topics.RUN_EVENTS, task.toString(),
+                    new RunStarted(inner, task, "inner", Instant.now())));
+            outbox.append(Topics.RUN_EVENTS, task.toString(), new RunStarted(outer, task, "outer", Instant.now()));
+            s.setRollbackOnly();
+        });
+        UUID marker = UUID.randomUUID();
+        tx.executeWithoutResult(s -> outbox.append(Topics.RUN_EVENTS, task.toString(),
+                new RunStarted(marker, task, "marker", Instant.now())));
+
+        List<ConsumerRecord<String, String>> received = readKeyed(Topics.RUN_EVENTS, task.toString(), 2);
+        assertThat(received).extracting(r -> Json.decode(r.value(), RunStarted.class).runId())
+                .containsExactly(inner, marker);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.dispatcher.ledger.RunAdmission;
 import io.polysync.dispatcher.ledger.RunJournal;
 import io.polysync.dispatcher.ledger.TaskRun;
+import io.polysync.dispatcher.ledger.TaskRunRepository;
 import io.polysync.dispatcher.metrics.ProfileWaits;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
@@ -17,9 +18,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Who may run now: the task's max concurrent runs and a permit of every linked contention profile, all or nothing
@@ -38,18 +41,26 @@ public class AdmissionController implements RunAdmission {
     private final DispatcherProperties properties;
     private final ApplicationEventPublisher events;
     private final ProfileWaits profileWaits;
+    private final TaskRunRepository ledger;
     private final Clock clock;
 
     AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
                         DispatcherProperties properties, ApplicationEventPublisher events, ProfileWaits profileWaits,
-                        Clock clock) {
+                        TaskRunRepository ledger, Clock clock) {
         this.dispatch = dispatch;
         this.gates = gates;
         this.journal = journal;
         this.properties = properties;
         this.events = events;
         this.profileWaits = profileWaits;
+        this.ledger = ledger;
         this.clock = clock;
+    }
+
+    /** Task rows in id order, before any profile row: the lock order every admission keeps. */
+    @Override
+    public void queuing(Collection<UUID> taskIds) {
+        new TreeSet<>(taskIds).forEach(gates::lockTask);
     }
 
     @Override
@@ -82,11 +93,17 @@ public class AdmissionController implements RunAdmission {
     boolean admitOrWait(TaskRun run, TaskSnapshot task, Instant at, boolean newcomer) {
         // the ledger keeps microseconds: admitted_at and the rate window's stamps must be the same instant
         Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        List<String> profileNames = profileNames(task);
+        if (task.maxConcurrentRuns() != null || !profileNames.isEmpty()) {
+            // the gates count and order runs with SQL of their own: what this transaction changed in the ledger
+            // through JPA (this run, and earlier runs of a poll of triggers) must be in the database before they look
+            ledger.flush();
+        }
         gates.recordLimits(task.profiles());
         gates.lockTask(run.taskId());
-        int taskInUse = gates.taskInUse(run.taskId());
+        int taskInUse = task.maxConcurrentRuns() == null ? 0 : gates.taskInUse(run.taskId());
         List<AdmissionDecision.ProfileState> profiles = new ArrayList<>();
-        for (String name : profileNames(task)) {
+        for (String name : profileNames) {
             profiles.add(gates.lockProfile(name, now));
         }
         AdmissionDecision.Outcome outcome = AdmissionDecision.decide(task.maxConcurrentRuns(), taskInUse, profiles,

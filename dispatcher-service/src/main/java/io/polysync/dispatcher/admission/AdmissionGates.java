@@ -62,8 +62,14 @@ class AdmissionGates {
         }
     }
 
-    /** Locks the task's row until the end of the transaction, creating it on first use. */
+    /**
+     * Locks the task's row until the end of the transaction, creating it on first use. A transaction that admits
+     * many runs of one task (a poll of triggers) locks it once: the lock is held until it ends anyway.
+     */
     void lockTask(UUID taskId) {
+        if (!LockedTasks.firstLockInTransaction(this, taskId)) {
+            return;
+        }
         jdbc.update(ENSURE_TASK, taskId);
         jdbc.queryForList("SELECT task_id FROM admission_task WHERE task_id = ? FOR UPDATE", taskId);
     }

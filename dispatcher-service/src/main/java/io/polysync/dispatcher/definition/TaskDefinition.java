@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -36,6 +37,13 @@ public class TaskDefinition {
     @Column(name = "received_at", nullable = false)
     private Instant receivedAt;
 
+    /**
+     * The snapshot, decoded once per loaded entity: a poll of triggers resolves the same definition for each of its
+     * runs from the persistence context. Rows are never changed once stored.
+     */
+    @Transient
+    private TaskSnapshot decoded;
+
     protected TaskDefinition() {
     }
 
@@ -60,7 +68,10 @@ public class TaskDefinition {
     }
 
     public TaskSnapshot snapshot() {
-        return Json.decode(snapshot, TaskSnapshot.class);
+        if (decoded == null) {
+            decoded = Json.decode(snapshot, TaskSnapshot.class);
+        }
+        return decoded;
     }
 
     public Instant receivedAt() {

@@ -2,11 +2,21 @@ package io.polysync.dispatcher.ledger;
 
 import io.polysync.model.task.TaskSnapshot;
 
+import java.util.Collection;
+import java.util.UUID;
+
 /**
  * Decides when a queued run may start. The ledger calls it for every newly queued run, inside the transaction that
  * queued the run, so the run and its dispatch (or the record of why it waits) commit together.
  */
 public interface RunAdmission {
+
+    /**
+     * Runs of these tasks are about to be queued one after the other in the caller's transaction: whatever admission
+     * locks per task is locked now, for all of them in one order, so a transaction admitting several tasks' runs never
+     * holds one task's lock while waiting for another's out of order.
+     */
+    void queuing(Collection<UUID> taskIds);
 
     /**
      * Either admits {@code run} now (dispatches it to its band topic) or leaves it QUEUED with a WAITING entry that

@@ -15,11 +15,11 @@ import java.time.Instant;
 @Component
 public class RunJournal {
 
-    private final StatusHistory history;
+    private final HistoryWriter history;
     private final Outbox outbox;
     private final RunMetrics metrics;
 
-    public RunJournal(StatusHistory history, Outbox outbox, RunMetrics metrics) {
+    RunJournal(HistoryWriter history, Outbox outbox, RunMetrics metrics) {
         this.history = history;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -44,7 +44,7 @@ public class RunJournal {
     }
 
     private void record(TaskRun run, RunState previous, String reason, Instant at, boolean withParameters) {
-        history.save(HistoryEntry.transition(run.runId(), run.state(), reason, at));
+        history.append(HistoryEntry.transition(run.runId(), run.state(), reason, at));
         outbox.append(Topics.RUN_EVENTS, run.taskId().toString(),
                 run.stateChanged(previous, reason, at, withParameters));
         metrics.transitioned(run, previous);
@@ -57,13 +57,13 @@ public class RunJournal {
      */
     public void waiting(TaskRun run, String reason, String profile, Instant at) {
         if (run.waitFor(reason, profile)) {
-            history.save(HistoryEntry.waiting(run.runId(), reason, at));
+            history.append(HistoryEntry.waiting(run.runId(), reason, at));
             outbox.append(Topics.RUN_EVENTS, run.taskId().toString(),
                     new RunWaiting(run.runId(), run.taskId(), reason, at));
         }
     }
 
     public void note(TaskRun run, String reason, Instant at) {
-        history.save(HistoryEntry.note(run.runId(), reason, at));
+        history.append(HistoryEntry.note(run.runId(), reason, at));
     }
 }

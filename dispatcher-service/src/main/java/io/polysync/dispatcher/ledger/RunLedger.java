@@ -13,8 +13,13 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Turns triggers into runs. Each accepted trigger yields exactly one run (DESIGN.md section 7, invariant 1): a
@@ -54,10 +59,34 @@ public class RunLedger {
     public void queue(TriggerRequested trigger) {
         validate(trigger);
         if (runs.existsByTriggerId(trigger.triggerId())) {
-            log.debug("trigger {} of task {} already has its run: duplicate ignored", trigger.triggerId(),
-                    trigger.taskName());
+            duplicate(trigger);
             return;
         }
+        create(trigger);
+    }
+
+    /**
+     * Queues the runs a batch of triggers asks for, in order, in one transaction: as {@link #queue} each, and a
+     * trigger repeated within the batch is a duplicate like one whose run already exists. Whether their runs exist is
+     * asked once for the whole batch. If any trigger fails, nothing of the batch is kept.
+     */
+    @Transactional
+    public void queueAll(List<TriggerRequested> triggers) {
+        triggers.forEach(RunLedger::validate);
+        Set<UUID> known = new HashSet<>(runs.findTriggerIdsIn(
+                triggers.stream().map(TriggerRequested::triggerId).collect(Collectors.toSet())));
+        admission.queuing(triggers.stream().filter(t -> !known.contains(t.triggerId()))
+                .map(TriggerRequested::taskId).collect(Collectors.toSet()));
+        for (TriggerRequested trigger : triggers) {
+            if (known.add(trigger.triggerId())) {
+                create(trigger);
+            } else {
+                duplicate(trigger);
+            }
+        }
+    }
+
+    private void create(TriggerRequested trigger) {
         ResolvedDefinition definition = definitions.resolve(trigger.taskId(), trigger.definitionVersion());
         TaskSnapshot task = definition.task();
         RunParameters.Resolved resolved = parameters.resolve(trigger, task, retriedParameters(trigger));
@@ -77,6 +106,11 @@ public class RunLedger {
         admission.queued(run, task);
         log.debug("queued run {} of task {} ({} trigger {})", run.runId(), run.taskName(), trigger.triggerType(),
                 trigger.triggerId());
+    }
+
+    private static void duplicate(TriggerRequested trigger) {
+        log.debug("trigger {} of task {} already has its run: duplicate ignored", trigger.triggerId(),
+                trigger.taskName());
     }
 
     private Optional<Map<String, Object>> retriedParameters(TriggerRequested trigger) {

@@ -17,7 +17,12 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Applies worker reports to the ledger as guarded transitions ({@link TransitionGuard}). The run row is locked for the
@@ -57,10 +62,37 @@ public class RunTransitions {
 
     @Transactional
     public void apply(WorkerReport report) {
+        validate(report);
+        decide(report, runs.findForUpdate(report.runId()));
+    }
+
+    /**
+     * Applies a batch of reports, in order, in one transaction: as {@link #apply} each. Their runs are locked with
+     * one query up front; reports on one run (a start, then its success) each see what the one before did, since
+     * they judge the same managed run. If any report fails, nothing of the batch is kept.
+     */
+    @Transactional
+    public void applyAll(List<WorkerReport> reports) {
+        reports.forEach(RunTransitions::validate);
+        Map<UUID, TaskRun> locked = new HashMap<>();
+        for (TaskRun run : runs.findAllForUpdate(reports.stream().map(WorkerReport::runId)
+                .collect(Collectors.toSet()))) {
+            locked.put(run.runId(), run);
+        }
+        for (WorkerReport report : reports) {
+            TaskRun run = locked.get(report.runId());
+            // a run missing from the batch's lookup is looked for again: it may have been queued since
+            decide(report, run != null ? Optional.of(run) : runs.findForUpdate(report.runId()));
+        }
+    }
+
+    private static void validate(WorkerReport report) {
         if (report.runId() == null || report.workerId() == null || report.workerId().isBlank()) {
             throw new IllegalArgumentException("worker report without runId or workerId: " + report);
         }
-        Optional<TaskRun> found = runs.findForUpdate(report.runId());
+    }
+
+    private void decide(WorkerReport report, Optional<TaskRun> found) {
         if (found.isEmpty()) {
             log.warn("{} from worker {} names unknown run {} (task {}): skipped", report.getClass().getSimpleName(),
                     report.workerId(), report.runId(), report.taskId());

@@ -9,6 +9,7 @@ import org.springframework.data.repository.query.Param;
 import io.polysync.model.run.RunState;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +18,10 @@ public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
 
     boolean existsByTriggerId(UUID triggerId);
 
+    /** Of {@code triggerIds}, those that already have their run: one query for a whole batch of triggers. */
+    @Query("select r.triggerId from TaskRun r where r.triggerId in :triggerIds")
+    List<UUID> findTriggerIdsIn(@Param("triggerIds") Collection<UUID> triggerIds);
+
     /**
      * The run, locked until the end of the transaction, so two writers (a worker report and, later, a lease reaper
      * or a cancel) apply their transitions one after the other instead of each deciding on a stale state.
@@ -24,6 +29,14 @@ public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select r from TaskRun r where r.runId = :runId")
     Optional<TaskRun> findForUpdate(@Param("runId") UUID runId);
+
+    /**
+     * As {@link #findForUpdate}, for a whole batch of runs in one query. Locked in run id order, so two transactions
+     * locking overlapping sets wait for each other instead of deadlocking.
+     */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select r from TaskRun r where r.runId in :runIds order by r.runId")
+    List<TaskRun> findAllForUpdate(@Param("runIds") Collection<UUID> runIds);
 
     /**
      * The run, locked, if no other transaction holds it; empty when it is locked elsewhere or unknown. Timers use it,

@@ -2,20 +2,22 @@ package io.polysync.dispatcher.messaging;
 
 import io.polysync.dispatcher.ledger.ReportReading;
 import io.polysync.dispatcher.ledger.RunTransitions;
-import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.WorkerReport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Worker reports become guarded run transitions; the consumer group is {@code spring.kafka.consumer.group-id}. Each
- * assignment of report partitions is recorded, so leases count from when this dispatcher could read them.
+ * Worker reports become guarded run transitions, a poll at a time ({@link PollBatch}); the consumer group is
+ * {@code spring.kafka.consumer.group-id}. Each assignment of report partitions is recorded, so leases count from when
+ * this dispatcher could read them.
  */
 @Component
 public class WorkerReportListener implements ConsumerSeekAware {
@@ -30,9 +32,9 @@ public class WorkerReportListener implements ConsumerSeekAware {
         this.clock = clock;
     }
 
-    @KafkaListener(topics = Topics.WORKER_REPORTS)
-    public void on(String value) {
-        transitions.apply(Json.decode(value, WorkerReport.class));
+    @KafkaListener(topics = Topics.WORKER_REPORTS, batch = "true", properties = TriggerListener.MAX_POLL_RECORDS)
+    public void on(List<ConsumerRecord<String, String>> records) {
+        PollBatch.apply(records, WorkerReport.class, transitions::applyAll, transitions::apply);
     }
 
     @Override
