@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *                          bands are (DESIGN.md section 10 rule 23); at most 0.5
  * @param shutdownGrace     how long a stopping worker waits for its runs before it fails them as
  *                          {@code WORKER_SHUTDOWN} (rule 9)
+ * @param runsPerPoll       the most runs a slot takes from one poll and executes one after the other, acknowledging
+ *                          and committing them together; short runs need it, long ones are unaffected
  */
 @ConfigurationProperties("polysync.worker")
 public record WorkerProperties(
@@ -37,7 +39,8 @@ public record WorkerProperties(
         @DefaultValue("http://localhost:8080") String taskServiceUrl,
         String internalToken,
         @DefaultValue("0.1") double lowerBandShare,
-        @DefaultValue("30s") Duration shutdownGrace) {
+        @DefaultValue("30s") Duration shutdownGrace,
+        @DefaultValue("50") int runsPerPoll) {
 
     public WorkerProperties {
         if (workerId == null || workerId.isBlank()) {
@@ -57,6 +60,9 @@ public record WorkerProperties(
         }
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("polysync.worker.shutdown-grace must not be negative");
+        }
+        if (runsPerPoll < 1) {
+            throw new IllegalArgumentException("polysync.worker.runs-per-poll must be at least 1, was " + runsPerPoll);
         }
     }
 

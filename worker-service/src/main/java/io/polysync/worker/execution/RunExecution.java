@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,9 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Carries one dispatched run through its attempt on this worker: reports {@code RunStarted}, runs the executor on a
  * thread of its own under the execution timeout (counted from the start report, DESIGN.md section 10 rule 8),
- * heartbeats while it runs, and reports the outcome. {@link #execute} returns only once the outcome is acknowledged,
- * so whoever hands runs in can acknowledge the run afterwards and a crash in between means a repeated attempt, never
- * a lost one. A run can be stopped from outside: {@link #cancel} (reported {@code RunCancelled}) and
+ * heartbeats while it runs, and reports the outcome. By default the job starts only once {@code RunStarted} is
+ * acknowledged, so a worker that cannot reach the broker executes nothing; a caller that has just seen the broker
+ * acknowledge its reports may let the job start as soon as the start is sent ({@link #execute(RunDispatched,
+ * boolean)}). The outcome is sent without waiting: {@link #execute} returns the future of the acknowledgements, so a
+ * caller executing short runs back to back does not wait for the broker once per report, and acknowledges the run
+ * only once that future completed; a crash in between means a repeated attempt, never a lost one. A run can be
+ * stopped from outside: {@link #cancel} (reported {@code RunCancelled}) and
  * {@link #interruptAll} on shutdown (reported FAILED {@code WORKER_SHUTDOWN}).
  */
 public class RunExecution implements AutoCloseable {
@@ -78,22 +84,33 @@ public class RunExecution implements AutoCloseable {
     }
 
     /**
-     * Executes the run and reports its start and outcome.
+     * Executes the run, reports its start and sends its outcome.
      *
-     * @throws ReportNotDeliveredException when a report could not be delivered; the run should be delivered again
+     * @return completes once the outcome (or the cancellation) is acknowledged, or exceptionally with
+     *         {@link ReportNotDeliveredException}: then the run should be delivered again
+     * @throws ReportNotDeliveredException when the start could not be reported; the job was not started
      * @throws InterruptedException        when this thread, or the job's, was interrupted other than through the
      *                                     execution timeout, {@link #cancel} or {@link #interruptAll}: no outcome
      *                                     was reported
      */
-    public void execute(RunDispatched run) throws InterruptedException {
+    public CompletableFuture<Void> execute(RunDispatched run) throws InterruptedException {
+        return execute(run, true);
+    }
+
+    /**
+     * Executes the run like {@link #execute(RunDispatched)}; without {@code confirmStart} its job starts once
+     * {@code RunStarted} is sent (unless sending it failed at once), and the returned future covers the start's
+     * acknowledgement too. Meant for a caller whose reports the broker acknowledged a moment ago, so that a broker
+     * outage lets only the few runs started within that moment execute unconfirmed.
+     */
+    public CompletableFuture<Void> execute(RunDispatched run, boolean confirmStart) throws InterruptedException {
         InFlightRuns.Attempt tracked = inFlight.register(run.runId());
         try {
             if (tracked.stopped() == InFlightRuns.Stop.CANCELLED) {
                 log.info("Run {} of task {} was cancelled before it was taken; skipped", run.runId(), run.taskName());
-                reporter.report(cancelled(run));
-                return;
+                return reporter.send(cancelled(run));
             }
-            execute(run, tracked);
+            return execute(run, tracked, confirmStart);
         } finally {
             inFlight.unregister(run.runId(), tracked);
         }
@@ -119,10 +136,17 @@ public class RunExecution implements AutoCloseable {
         return inFlight.stopAll();
     }
 
-    private void execute(RunDispatched run, InFlightRuns.Attempt tracked) throws InterruptedException {
+    private CompletableFuture<Void> execute(RunDispatched run, InFlightRuns.Attempt tracked, boolean confirmStart)
+            throws InterruptedException {
         String workerId = properties.workerId();
         RunStarted started = new RunStarted(run.runId(), run.taskId(), workerId, clock.instant());
-        reporter.report(started);
+        CompletableFuture<Void> startReported = CompletableFuture.completedFuture(null);
+        if (confirmStart) {
+            reporter.report(started);
+        } else {
+            startReported = reporter.send(started);
+            throwIfFailed(startReported);
+        }
         log.info("Run {} of task {} (attempt {}, {}) started", run.runId(), run.taskName(), run.attempt(), run.jobType());
         Instant deadline = deadline(run, started.occurredAt());
         Heartbeat heartbeat = new Heartbeat(run, workerId);
@@ -136,16 +160,33 @@ public class RunExecution implements AutoCloseable {
         } finally {
             heartbeat.stop();
         }
+        CompletableFuture<Void> reported;
         if (outcome.cancelled()) {
             metrics.cancelled(run.jobType(), since(started));
             log.info("Run {} of task {} cancelled on request", run.runId(), run.taskName());
-            reporter.report(cancelled(run));
+            reported = reporter.send(cancelled(run));
         } else {
             metrics.finished(run.jobType(), outcome.result(), since(started));
             log(run, outcome.result());
-            reporter.report(report(run, workerId, outcome.result()));
+            reported = reporter.send(report(run, workerId, outcome.result()));
         }
         outcome.awaitStopped(properties.shell().killGracePeriod().plus(STOP_ALLOWANCE));
+        return startReported.thenCombine(reported, (start, end) -> null);
+    }
+
+    /** A start that could not even be sent: the job is not run, as when its acknowledgement is awaited. */
+    private static void throwIfFailed(CompletableFuture<Void> startReported) {
+        if (!startReported.isCompletedExceptionally()) {
+            return;
+        }
+        try {
+            startReported.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ReportNotDeliveredException notDelivered) {
+                throw notDelivered;
+            }
+            throw new ReportNotDeliveredException("RunStarted was not sent: " + e.getCause(), e.getCause());
+        }
     }
 
     private Duration since(RunStarted started) {

@@ -11,6 +11,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,7 +36,7 @@ public class KafkaRunReporter implements RunReporter {
     @Override
     public void report(WorkerReport report) throws InterruptedException {
         try {
-            send(report).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            sendRecord(report).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new ReportNotDeliveredException(describe(report) + " was not delivered: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
@@ -44,15 +45,39 @@ public class KafkaRunReporter implements RunReporter {
     }
 
     @Override
+    public CompletableFuture<Void> send(WorkerReport report) {
+        CompletableFuture<?> sent;
+        try {
+            sent = sendRecord(report);
+        } catch (RuntimeException e) {
+            // the producer refused it outright (closed, or its buffer full for max.block.ms)
+            return CompletableFuture.failedFuture(
+                    new ReportNotDeliveredException(describe(report) + " was not sent: " + e, e));
+        }
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+            if (failure == null) {
+                acknowledged.complete(null);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            acknowledged.completeExceptionally(cause instanceof TimeoutException
+                    ? new ReportNotDeliveredException(describe(report) + " was not acknowledged within " + timeout, cause)
+                    : new ReportNotDeliveredException(describe(report) + " was not delivered: " + cause, cause));
+        });
+        return acknowledged;
+    }
+
+    @Override
     public void reportLater(WorkerReport report) {
-        send(report).whenComplete((result, failure) -> {
+        sendRecord(report).whenComplete((result, failure) -> {
             if (failure != null) {
                 log.warn("{} was not delivered: {}", describe(report), failure.toString());
             }
         });
     }
 
-    private CompletableFuture<?> send(WorkerReport report) {
+    private CompletableFuture<?> sendRecord(WorkerReport report) {
         return kafka.send(Topics.WORKER_REPORTS, report.taskId().toString(), Json.encode(report));
     }
 

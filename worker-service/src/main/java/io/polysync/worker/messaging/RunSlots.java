@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,18 +50,29 @@ import java.util.concurrent.TimeoutException;
 /**
  * Takes admitted runs from the band topics: {@code polysync.worker.concurrency} slots, each a thread with a consumer
  * of its own in the worker group, executing one run at a time. Before each poll a slot asks its {@link BandSelector}
- * which band to take from and pauses the partitions of the others, so a high-priority run waits at most for the run
- * its slot is executing (DESIGN.md section 10 rule 23). A run's offset is committed only after its outcome was
- * reported (at least once), and always before the next poll that may fetch a run, so a rebalance never loses or
- * repeats a finished run.
+ * which band to take from and pauses the partitions of the others, so a high-priority run waits at most for the runs
+ * its slot executes within one batch budget (DESIGN.md section 10 rule 23). A run's offset is committed only after
+ * its outcome was reported (at least once), and always before the next poll that may fetch a run, so a rebalance
+ * never loses or repeats a finished run.
  *
- * <p>A slot executes its run on a thread of its own ({@code polysync-run-<i>}) and meanwhile keeps polling with every
- * partition paused, so its consumer stays in the group however long the run takes; runs without an execution timeout
- * may outlast {@code max.poll.interval.ms}, and a consumer that stopped polling would have the uncommitted run
+ * <p>A poll returns up to {@code polysync.worker.runs-per-poll} runs of the chosen band, which the slot executes one
+ * after the other, each only once the previous one ended. Their reports are acknowledged together at the end of the
+ * batch and their offsets committed in one request; a job waits for its own start's acknowledgement only when the
+ * broker has not acknowledged the slot's reports a moment ago ({@link #MAX_UNCONFIRMED}). A short run then costs no
+ * broker round trip of its own, where it cost five (a backlog query, a poll, two reports and a commit, each awaited).
+ * After {@link #BATCH_BUDGET} a batch takes no further run; the rest is sought back and comes again after the slot
+ * chose a band anew. A report that is not acknowledged has its run, and every later one of its
+ * partition, delivered to the slot again after a pause; those taken after it are then repeated attempts, which the
+ * dispatcher fences like any redelivery.
+ *
+ * <p>A slot executes its batch on a thread of its own ({@code polysync-run-<i>}) and meanwhile keeps polling with
+ * every partition paused, so its consumer stays in the group however long a run takes; runs without an execution
+ * timeout may outlast {@code max.poll.interval.ms}, and a consumer that stopped polling would have the uncommitted run
  * delivered, and executed, a second time elsewhere. A record such a poll still returns is sought back, to be
- * delivered again after the run. When the partition of the executing run is revoked meanwhile, the slot commits past
- * the run there and then, so the next owner does not execute it again: this worker holds the run's claim and reports
- * its outcome; should it die before, the dispatcher's lease reaper fails the run LOST and a retry follows.
+ * delivered again after the batch. When a partition is revoked meanwhile, the slot commits past the last run its
+ * batch took there and the batch takes no more from it, so the next owner neither executes those runs again nor
+ * misses the rest: this worker holds the claims of the runs it took and reports their outcomes; should it die before,
+ * the dispatcher's lease reaper fails the runs LOST and retries follow.
  *
  * <p>On stop (rule 9) the slots take no more runs, wait up to {@code polysync.worker.shutdown-grace} for the runs
  * they execute, then have the rest interrupted and reported FAILED {@code WORKER_SHUTDOWN}, commit and close.
@@ -80,6 +93,19 @@ public class RunSlots implements SmartLifecycle {
      */
     private static final Duration BACKLOG_BUDGET = Duration.ofSeconds(1);
     private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
+    /**
+     * How long a slot goes on taking runs of one poll back to back before it chooses a band again: a high-priority
+     * run waits for at most this, plus the run that crosses it, plus one acknowledgement and commit.
+     */
+    private static final Duration BATCH_BUDGET = Duration.ofMillis(50);
+    /**
+     * A run's job starts before its start is acknowledged only while the slot's unacknowledged runs are fewer than
+     * this and none was taken longer ago than {@link #UNCONFIRMED_AGE}: the broker answered a moment ago, so a short
+     * run need not wait for it, and should it have gone away, at most these few runs execute unrecorded before the
+     * slot waits for it again (and then backs off).
+     */
+    private static final int MAX_UNCONFIRMED = 16;
+    private static final Duration UNCONFIRMED_AGE = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How long a slot waits for its executing run before it polls again to stay in the group. */
     private static final Duration EXECUTING_WAIT = Duration.ofMillis(150);
@@ -132,8 +158,8 @@ public class RunSlots implements SmartLifecycle {
     @SuppressWarnings("unchecked")
     private Consumer<String, String> createConsumer(int index) {
         Properties overrides = new Properties();
-        // one run per poll, committed by hand once reported: these are what the slot design relies on
-        overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        // a batch of runs per poll, committed by hand once reported: these are what the slot design relies on
+        overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(properties.runsPerPoll()));
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // a fetch in flight for the bands a slot paused holds back the fetch of the band it chose next: keep it short
         overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(FETCH_MAX_WAIT.toMillis()));
@@ -200,7 +226,7 @@ public class RunSlots implements SmartLifecycle {
         return Integer.MAX_VALUE - 50;
     }
 
-    /** One consumer executing one run at a time; used by its own thread only. */
+    /** One consumer executing one batch of runs at a time; used by its own thread only. */
     private final class Slot {
 
         private final Consumer<String, String> consumer;
@@ -209,10 +235,8 @@ public class RunSlots implements SmartLifecycle {
         /** Offsets of reported runs not committed yet, because the group was rebalancing at the time. */
         private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
         private Duration backoff = Duration.ZERO;
-        /** The record of the run executing now, if any. */
-        private ConsumerRecord<String, String> executing;
-        /** Whether the executing run's offset was committed already, when its partition was revoked. */
-        private boolean handedOver;
+        /** The batch executing now, if any. */
+        private Batch executing;
 
         Slot(Consumer<String, String> consumer, BandSelector selector, ExecutorService runThread) {
             this.consumer = consumer;
@@ -225,12 +249,14 @@ public class RunSlots implements SmartLifecycle {
                 consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                        if (executing != null && partitions.contains(partitionOf(executing))) {
-                            // this worker holds the run's claim and reports it; the next owner must not execute it
-                            uncommitted.put(partitionOf(executing), new OffsetAndMetadata(executing.offset() + 1));
-                            handedOver = true;
-                            log.info("Partition {} of executing run record @{} revoked; committed past it",
-                                    partitionOf(executing), executing.offset());
+                        if (executing != null) {
+                            // this worker holds the claims of the runs it took there and reports them; the next
+                            // owner must not execute them again, nor any it has not taken yet
+                            executing.revoke(partitions).forEach((partition, offset) -> {
+                                uncommitted.put(partition, new OffsetAndMetadata(offset + 1));
+                                log.info("Partition {} revoked while its run record @{} executed; committed past it",
+                                        partition, offset);
+                            });
                         }
                         // the last chance to commit them; whoever gets them next would repeat finished runs
                         commitUncommitted();
@@ -246,14 +272,17 @@ public class RunSlots implements SmartLifecycle {
                     @Override
                     public void onPartitionsLost(Collection<TopicPartition> partitions) {
                         partitions.forEach(uncommitted::remove);
+                        if (executing != null) {
+                            executing.lose(partitions);
+                        }
                     }
                 });
                 while (running) {
-                    takeOne();
+                    takeBatch();
                 }
                 commitUncommitted();
             } catch (InterruptedException | InterruptException e) {
-                log.warn("Run slot {} interrupted; its run is delivered again", Thread.currentThread().getName());
+                log.warn("Run slot {} interrupted; its runs are delivered again", Thread.currentThread().getName());
             } catch (RuntimeException e) {
                 log.error("Run slot {} failed and stops", Thread.currentThread().getName(), e);
             } finally {
@@ -261,7 +290,7 @@ public class RunSlots implements SmartLifecycle {
             }
         }
 
-        private void takeOne() throws InterruptedException {
+        private void takeBatch() throws InterruptedException {
             Set<TopicPartition> assigned = consumer.assignment();
             Set<Band> withWork = bandsWithWork(assigned);
             Set<TopicPartition> wanted = new HashSet<>(assigned);
@@ -272,13 +301,16 @@ public class RunSlots implements SmartLifecycle {
             consumer.resume(wanted);
             ConsumerRecords<String, String> records = consumer.poll(withWork.isEmpty() ? IDLE_POLL : BAND_POLL);
             commitUncommitted();
-            for (ConsumerRecord<String, String> record : records) {
-                if (!running) {
-                    // fetched as the worker stops: not committed, so another worker takes it
-                    return;
-                }
-                handle(record);
+            if (records.isEmpty() || !running) {
+                // fetched as the worker stops: not committed, so another worker takes them
+                return;
             }
+            List<ConsumerRecord<String, String>> taken = new ArrayList<>(records.count());
+            records.forEach(taken::add);
+            // after a failed report the first run waits for its start again, before any job runs unconfirmed
+            Batch batch = new Batch(taken, !backoff.isZero());
+            executeWhilePolling(batch);
+            settle(batch);
         }
 
         /** Bands with records this slot has not taken yet, on the partitions it holds; all of them when unknown. */
@@ -303,61 +335,13 @@ public class RunSlots implements SmartLifecycle {
             }
         }
 
-        private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
-            RunDispatched run;
-            try {
-                run = complete(Json.decode(record.value(), RunDispatched.class));
-            } catch (RuntimeException e) {
-                deadLetter(record, e);
-                return;
-            }
-            try {
-                executeWhilePolling(record, run);
-                backoff = Duration.ZERO;
-                if (stillHeld(record)) {
-                    commit(record);
-                }
-            } catch (ReportNotDeliveredException e) {
-                if (stillHeld(record)) {
-                    retryLater(record, e);
-                } else {
-                    // the run's lease runs out without heartbeats and the dispatcher retries it
-                    log.warn("Run record {}-{}@{} no longer held here; its outcome was not reported: {}",
-                            record.topic(), record.partition(), record.offset(), e.toString());
-                }
-            } finally {
-                handedOver = false;
-            }
-        }
-
         /**
-         * Whether the slot still answers for the record of the run it executed: not when it committed past it on the
-         * revocation, nor when the partition was lost meanwhile; a commit then would overwrite what its new owner
-         * committed, and a seek would fail.
+         * Executes the batch on the slot's run thread and polls, every partition paused, until it ends, so the
+         * consumer is not taken for dead however long its runs take.
          */
-        private boolean stillHeld(ConsumerRecord<String, String> record) {
-            if (handedOver) {
-                return false;
-            }
-            if (consumer.assignment().contains(partitionOf(record))) {
-                return true;
-            }
-            log.warn("Partition of run record {}-{}@{} lost during the run; it may be delivered again elsewhere",
-                    record.topic(), record.partition(), record.offset());
-            return false;
-        }
-
-        /**
-         * Executes the run on the slot's run thread and polls, every partition paused, until it ends, so the consumer
-         * is not taken for dead however long the run takes.
-         */
-        private void executeWhilePolling(ConsumerRecord<String, String> record, RunDispatched run)
-                throws InterruptedException {
-            Future<?> outcome = runThread.submit(() -> {
-                execution.execute(run);
-                return null;
-            });
-            executing = record;
+        private void executeWhilePolling(Batch batch) throws InterruptedException {
+            Future<?> outcome = runThread.submit(batch);
+            executing = batch;
             try {
                 while (!awaitDone(outcome)) {
                     consumer.pause(consumer.assignment());
@@ -372,7 +356,7 @@ public class RunSlots implements SmartLifecycle {
             try {
                 outcome.get();
             } catch (ExecutionException e) {
-                // as if executed on this thread: ReportNotDeliveredException is a RuntimeException
+                // as if executed on this thread
                 Throwable cause = e.getCause();
                 if (cause instanceof InterruptedException interrupted) {
                     throw interrupted;
@@ -396,30 +380,62 @@ public class RunSlots implements SmartLifecycle {
             } catch (TimeoutException e) {
                 return false;
             } catch (InterruptedException e) {
-                // abandoned: the run thread is interrupted too, and the run's record is not committed
+                // abandoned: the run thread is interrupted too, and the batch's records are not committed
                 outcome.cancel(true);
                 throw e;
             }
         }
 
-        private void deadLetter(ConsumerRecord<String, String> record, RuntimeException cause) throws InterruptedException {
-            String deadLetter = Topics.deadLetter(record.topic());
-            try {
-                kafka.send(deadLetter, record.key(), record.value())
-                        .get(properties.reportTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
-                        deadLetter, cause.toString());
-                deadLetters.sent(record.topic());
-                commit(record);
-            } catch (ExecutionException | TimeoutException e) {
-                retryLater(record, e);
+        /**
+         * Commits each partition up to its first run whose reports were not all acknowledged, and has the records
+         * from there on (or from the first one the batch left untaken) delivered to this slot again. A partition
+         * revoked or lost during the batch is left alone: the revocation committed past what this slot took there,
+         * and a commit or seek now would overwrite what the partition's next owner did.
+         */
+        private void settle(Batch batch) throws InterruptedException {
+            Map<TopicPartition, Long> again = new HashMap<>();
+            Taken failed = null;
+            for (Taken taken : batch.taken) {
+                TopicPartition partition = partitionOf(taken.record);
+                if (again.containsKey(partition) || !stillHeld(batch, taken.record)) {
+                    continue;
+                }
+                if (taken.failure == null) {
+                    uncommitted.put(partition, new OffsetAndMetadata(taken.record.offset() + 1));
+                } else {
+                    again.put(partition, taken.record.offset());
+                    failed = failed == null ? taken : failed;
+                }
+            }
+            for (ConsumerRecord<String, String> left : batch.untaken()) {
+                TopicPartition partition = partitionOf(left);
+                if (!again.containsKey(partition) && running && stillHeld(batch, left)) {
+                    again.put(partition, left.offset());
+                }
+            }
+            again.forEach(consumer::seek);
+            commitUncommitted();
+            if (batch.startFailure != null) {
+                backOff(batch.records.get(batch.next), batch.startFailure);
+            } else if (failed != null) {
+                backOff(failed.record, failed.failure);
+            } else {
+                backoff = Duration.ZERO;
             }
         }
 
-        private void commit(ConsumerRecord<String, String> record) {
-            uncommitted.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
-            commitUncommitted();
+        /**
+         * Whether the slot still answers for the record: not when its partition was revoked (committed past what the
+         * slot took there) or lost during the batch, nor when it is no longer assigned.
+         */
+        private boolean stillHeld(Batch batch, ConsumerRecord<String, String> record) {
+            TopicPartition partition = partitionOf(record);
+            if (!batch.gone(partition) && consumer.assignment().contains(partition)) {
+                return true;
+            }
+            log.debug("Partition of run record {}-{}@{} revoked or lost during its batch", record.topic(),
+                    record.partition(), record.offset());
+            return false;
         }
 
         private void commitUncommitted() {
@@ -439,17 +455,209 @@ public class RunSlots implements SmartLifecycle {
             }
         }
 
-        /** Delivers the record to this slot again after a growing pause (the broker is probably away). */
-        private void retryLater(ConsumerRecord<String, String> record, Exception cause) throws InterruptedException {
+        /** Pauses after a report failed (the broker is probably away); the record comes to this slot again. */
+        private void backOff(ConsumerRecord<String, String> record, Throwable cause) throws InterruptedException {
             backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), MAX_BACKOFF);
             log.warn("Run record {}-{}@{} not handled, again in {}: {}", record.topic(), record.partition(),
                     record.offset(), backoff, cause.toString());
-            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
             long until = System.nanoTime() + backoff.toNanos();
             while (running && System.nanoTime() < until) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
         }
+    }
+
+    /**
+     * The records of one poll, executed one after the other on the slot's run thread: each run is started only after
+     * the previous one ended, as with one record per poll, but their reports are acknowledged together at the end,
+     * and their offsets committed together. After {@link #BATCH_BUDGET} the batch
+     * takes no further run, so the slot chooses a band again (rule 23) about as often as with one run per poll.
+     *
+     * <p>The slot thread may revoke partitions while the batch executes (in a rebalance): what the batch took there is
+     * its to report, what it has not taken it leaves. Both threads agree on which is which under the batch's lock.
+     */
+    private final class Batch implements Callable<Void> {
+
+        private final List<ConsumerRecord<String, String>> records;
+        /** The runs taken, in order; read by the slot thread only once the batch ended. */
+        private final List<Taken> taken = new ArrayList<>();
+        /** Partitions revoked or lost during the batch: nothing more is taken there. Guarded by this. */
+        private final Set<TopicPartition> gone = new HashSet<>();
+        /** The offset of the last record taken on each partition. Guarded by this. */
+        private final Map<TopicPartition, Long> lastTaken = new HashMap<>();
+        /** The index of the first record the batch did not get to. */
+        private int next;
+        /** Why the record at {@link #next} was not executed: its start could not be reported. */
+        private ReportNotDeliveredException startFailure;
+        /** Whether the first run waits for its start's acknowledgement (as every run does once in doubt). */
+        private final boolean confirmFirst;
+
+        Batch(List<ConsumerRecord<String, String>> records, boolean confirmFirst) {
+            this.records = records;
+            this.confirmFirst = confirmFirst;
+        }
+
+        @Override
+        public Void call() throws InterruptedException {
+            long budgetEnds = System.nanoTime() + BATCH_BUDGET.toNanos();
+            for (; next < records.size(); next++) {
+                if (!running || (next > 0 && System.nanoTime() - budgetEnds > 0) || anyFailed()) {
+                    // a failed report has its partition delivered again from there: later runs would be repeated
+                    break;
+                }
+                ConsumerRecord<String, String> record = records.get(next);
+                if (!take(record)) {
+                    continue;
+                }
+                try {
+                    long takenAt = System.nanoTime();
+                    taken.add(new Taken(record, handle(record, confirmStart()), takenAt));
+                } catch (ReportNotDeliveredException e) {
+                    // the job did not start; this record and the rest come again after a pause
+                    untake(record);
+                    startFailure = e;
+                    break;
+                }
+            }
+            for (Taken run : taken) {
+                run.await();
+            }
+            return null;
+        }
+
+        /** Executes the run, or dead-letters a record of the wrong shape; the future completes once reported. */
+        private CompletableFuture<Void> handle(ConsumerRecord<String, String> record, boolean confirmStart)
+                throws InterruptedException {
+            RunDispatched run;
+            try {
+                run = complete(Json.decode(record.value(), RunDispatched.class));
+            } catch (RuntimeException e) {
+                return deadLetter(record, e);
+            }
+            return execution.execute(run, confirmStart);
+        }
+
+        /** Whether the next run must wait for its start's acknowledgement: see {@link #MAX_UNCONFIRMED}. */
+        private boolean confirmStart() {
+            if (taken.isEmpty()) {
+                return confirmFirst;
+            }
+            long oldestAllowed = System.nanoTime() - UNCONFIRMED_AGE.toNanos();
+            int unconfirmed = 0;
+            for (Taken run : taken) {
+                if (!run.reported.isDone()) {
+                    unconfirmed++;
+                    if (run.takenAt - oldestAllowed < 0) {
+                        return true;
+                    }
+                }
+            }
+            return unconfirmed >= MAX_UNCONFIRMED;
+        }
+
+        private boolean anyFailed() {
+            for (Taken run : taken) {
+                if (run.reported.isCompletedExceptionally()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private synchronized boolean take(ConsumerRecord<String, String> record) {
+            TopicPartition partition = partitionOf(record);
+            if (gone.contains(partition)) {
+                return false;
+            }
+            lastTaken.put(partition, record.offset());
+            return true;
+        }
+
+        /** Forgets a record taken but not executed; it was the last taken on its partition. */
+        private synchronized void untake(ConsumerRecord<String, String> record) {
+            TopicPartition partition = partitionOf(record);
+            Long before = null;
+            for (Taken run : taken) {
+                if (partitionOf(run.record).equals(partition)) {
+                    before = run.record.offset();
+                }
+            }
+            if (before == null) {
+                lastTaken.remove(partition);
+            } else {
+                lastTaken.put(partition, before);
+            }
+        }
+
+        /** Takes nothing more on these partitions; returns the last offset taken on each that had one. */
+        synchronized Map<TopicPartition, Long> revoke(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, Long> handedOver = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                gone.add(partition);
+                Long last = lastTaken.get(partition);
+                if (last != null) {
+                    handedOver.put(partition, last);
+                }
+            }
+            return handedOver;
+        }
+
+        synchronized void lose(Collection<TopicPartition> partitions) {
+            gone.addAll(partitions);
+        }
+
+        synchronized boolean gone(TopicPartition partition) {
+            return gone.contains(partition);
+        }
+
+        /** The records from the first the batch did not get to, not counting those it skipped. */
+        List<ConsumerRecord<String, String>> untaken() {
+            return records.subList(Math.min(next, records.size()), records.size());
+        }
+    }
+
+    /** A run a batch took, and whether all its reports were acknowledged. */
+    private static final class Taken {
+
+        private final ConsumerRecord<String, String> record;
+        private final CompletableFuture<Void> reported;
+        /** When the run was taken (nanoTime), so when its start was sent. */
+        private final long takenAt;
+        private Throwable failure;
+
+        Taken(ConsumerRecord<String, String> record, CompletableFuture<Void> reported, long takenAt) {
+            this.record = record;
+            this.reported = reported;
+            this.takenAt = takenAt;
+        }
+
+        /** Waits for the acknowledgement, which the reporter bounds by the report timeout. */
+        void await() throws InterruptedException {
+            try {
+                reported.get();
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+                if (!(failure instanceof ReportNotDeliveredException)) {
+                    log.warn("Run record {}-{}@{} not reported: {}", record.topic(), record.partition(),
+                            record.offset(), failure.toString());
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<Void> deadLetter(ConsumerRecord<String, String> record, RuntimeException cause) {
+        String deadLetter = Topics.deadLetter(record.topic());
+        CompletableFuture<?> sent;
+        try {
+            sent = kafka.send(deadLetter, record.key(), record.value());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sent.orTimeout(properties.reportTimeout().toMillis(), TimeUnit.MILLISECONDS).thenRun(() -> {
+            log.error("record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+                    deadLetter, cause.toString());
+            deadLetters.sent(record.topic());
+        });
     }
 
     /**

@@ -46,7 +46,7 @@ class RunExecutionStopTest {
             JobTypeCatalog.builtIn(), new Recording(reports),
             new WorkerProperties(WORKER, 2, Duration.ofSeconds(10), Duration.ofSeconds(5),
                     new WorkerProperties.Shell(Duration.ofMillis(100)), new WorkerProperties.Http(Duration.ofSeconds(5), null),
-                    null, null, 0.1, Duration.ofSeconds(1)),
+                    null, null, 0.1, Duration.ofSeconds(1), 1),
             Clock.systemUTC(), new SimpleMeterRegistry(), new ParameterResolver(reference -> {
                 throw new SecretNotFoundException(reference);
             }));
@@ -175,6 +175,12 @@ class RunExecutionStopTest {
         @Override
         public void report(WorkerReport report) {
             reports.add(report);
+        }
+
+        @Override
+        public CompletableFuture<Void> send(WorkerReport report) {
+            reports.add(report);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,7 +47,7 @@ class RunExecutionTest {
             JobTypeCatalog.builtIn(), reporter,
             new WorkerProperties(WORKER, 2, Duration.ofMillis(100), Duration.ofSeconds(5),
                     new WorkerProperties.Shell(Duration.ofMillis(100)), new WorkerProperties.Http(Duration.ofSeconds(5), null),
-                    null, null, 0.1, Duration.ofSeconds(1)),
+                    null, null, 0.1, Duration.ofSeconds(1), 1),
             Clock.systemUTC(), meters, new ParameterResolver(reference -> {
                 throw new SecretNotFoundException(reference);
             }));
@@ -202,6 +203,34 @@ class RunExecutionTest {
         assertThat(noop.calls).isZero();
     }
 
+    @Test
+    void startsTheJobOnceTheStartIsSentWhenNotToldToConfirmItAndAnswersForBothAcknowledgements() throws Exception {
+        CompletableFuture<Void> broker = new CompletableFuture<>();
+        reporter.acknowledgement = broker;
+
+        CompletableFuture<Void> reported = execution.execute(run("noop", "http", null), false);
+
+        assertThat(noop.calls).isEqualTo(1);
+        assertThat(reporter.reports).hasSize(2);
+        assertThat(reporter.reports.get(1)).isInstanceOf(RunSucceeded.class);
+        // acknowledging the run now would be acknowledging reports the broker may never have
+        assertThat(reported).isNotDone();
+        broker.complete(null);
+        assertThat(reported).isCompleted();
+    }
+
+    @Test
+    void doesNotRunTheJobWhenTheStartCannotEvenBeSent() {
+        reporter.failing = true;
+        noop.body = context -> {
+            throw new AssertionError("must not run");
+        };
+
+        assertThatThrownBy(() -> execution.execute(run("noop", "http", null), false))
+                .isInstanceOf(ReportNotDeliveredException.class);
+        assertThat(noop.calls).isZero();
+    }
+
     private RunError failure() {
         WorkerReport last = reporter.reports.get(reporter.reports.size() - 1);
         assertThat(last).isInstanceOf(RunFailed.class);
@@ -245,6 +274,8 @@ class RunExecutionTest {
 
         final List<WorkerReport> reports = new CopyOnWriteArrayList<>();
         volatile boolean failing;
+        /** What the broker answers to reports sent without waiting. */
+        volatile CompletableFuture<Void> acknowledgement = CompletableFuture.completedFuture(null);
 
         @Override
         public void report(WorkerReport report) {
@@ -252,6 +283,15 @@ class RunExecutionTest {
                 throw new ReportNotDeliveredException("broker away", null);
             }
             reports.add(report);
+        }
+
+        @Override
+        public CompletableFuture<Void> send(WorkerReport report) {
+            if (failing) {
+                return CompletableFuture.failedFuture(new ReportNotDeliveredException("broker away", null));
+            }
+            reports.add(report);
+            return acknowledgement;
         }
 
         @Override

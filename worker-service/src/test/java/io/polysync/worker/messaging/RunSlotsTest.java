@@ -7,6 +7,7 @@ import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.PlatformSnapshot;
 import io.polysync.runtime.kafka.DeadLetterMetrics;
 import io.polysync.worker.config.WorkerProperties;
+import io.polysync.worker.execution.ReportNotDeliveredException;
 import io.polysync.worker.execution.RunExecution;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -67,8 +70,8 @@ class RunSlotsTest {
             executingThread.set(Thread.currentThread().getName());
             started.countDown();
             release.await();
-            return null;
-        }).when(execution).execute(any());
+            return CompletableFuture.completedFuture(null);
+        }).when(execution).execute(any(), anyBoolean());
         slots = slots();
         slots.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
@@ -90,7 +93,7 @@ class RunSlotsTest {
         release.countDown();
         slots.stop();
 
-        verify(execution, times(1)).execute(any());
+        verify(execution, times(1)).execute(any(), anyBoolean());
         // committed at the revocation; committing again would overwrite what the partition's next owner committed
         assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
     }
@@ -113,7 +116,43 @@ class RunSlotsTest {
 
         verify(kafka).send(Topics.deadLetter(Topics.RUNS_NORMAL), "k", "{\"unexpected\":\"shape\"}");
         assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
-        verify(execution, never()).execute(any());
+        verify(execution, never()).execute(any(), anyBoolean());
+    }
+
+    @Test
+    void aBatchIsCommittedUpToItsFirstRunNotReportedAndThatRunIsDeliveredAgain() throws Exception {
+        List<RunDispatched> runs = List.of(run(), run(), run());
+        when(execution.execute(any(), anyBoolean())).thenAnswer(invocation -> {
+            RunDispatched run = invocation.getArgument(0);
+            return run.equals(runs.get(1))
+                    ? CompletableFuture.failedFuture(new ReportNotDeliveredException("broker away", null))
+                    : CompletableFuture.completedFuture(null);
+        });
+        slots = slots();
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(NORMAL));
+            for (int i = 0; i < runs.size(); i++) {
+                consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), i, "k",
+                        Json.encode(runs.get(i))));
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.commits.isEmpty());
+
+        // the first run's outcome is acknowledged, the second's not: the batch stops, the second comes again
+        assertThat(consumer.commits).containsExactly(Map.of(NORMAL, new OffsetAndMetadata(1)));
+        assertThat(consumer.position(NORMAL)).isEqualTo(1);
+        verify(execution, times(1)).execute(eq(runs.get(0)), anyBoolean());
+        verify(execution, times(1)).execute(eq(runs.get(1)), anyBoolean());
+        verify(execution, never()).execute(eq(runs.get(2)), anyBoolean());
+    }
+
+    private static RunDispatched run() {
+        return new RunDispatched(UUID.randomUUID(), UUID.randomUUID(), "slot-test", 1, TriggerType.MANUAL,
+                "noop", new PlatformSnapshot(UUID.randomUUID(), "nowhere", "http", Map.of()), Map.of(), null, 50, 1,
+                Instant.now());
     }
 
     private RunSlots slots() {
@@ -126,7 +165,7 @@ class RunSlotsTest {
         when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
         WorkerProperties properties = new WorkerProperties("slot-test", 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 50);
         return new RunSlots(factory, kafka, execution, properties, mock(DeadLetterMetrics.class));
     }
 
@@ -138,7 +177,7 @@ class RunSlotsTest {
         RecordingConsumer() {
             super("earliest");
             updateBeginningOffsets(Map.of(NORMAL, 0L, HIGH, 0L));
-            updateEndOffsets(Map.of(NORMAL, 1L, HIGH, 0L));
+            updateEndOffsets(Map.of(NORMAL, 3L, HIGH, 0L));
         }
 
         @Override

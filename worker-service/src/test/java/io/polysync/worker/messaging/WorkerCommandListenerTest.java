@@ -19,7 +19,7 @@ class WorkerCommandListenerTest {
     private final RunExecution execution = mock(RunExecution.class);
     private final WorkerCommandListener listener = new WorkerCommandListener(execution, new WorkerProperties(
             "command-test", 1, Duration.ofSeconds(5), Duration.ofSeconds(5),
-            new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1, Duration.ofSeconds(5)));
+            new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1, Duration.ofSeconds(5), 1));
 
     @Test
     void aCancelRunWithoutARunIdIsRefused() {
