@@ -147,7 +147,7 @@ public class RunExecution implements AutoCloseable {
             startReported = reporter.send(started);
             throwIfFailed(startReported);
         }
-        log.info("Run {} of task {} (attempt {}, {}) started", run.runId(), run.taskName(), run.attempt(), run.jobType());
+        log.debug("Run {} of task {} (attempt {}, {}) started", run.runId(), run.taskName(), run.attempt(), run.jobType());
         Instant deadline = deadline(run, started.occurredAt());
         Heartbeat heartbeat = new Heartbeat(run, workerId);
         metrics.started();
@@ -284,7 +284,7 @@ public class RunExecution implements AutoCloseable {
             log.info("Run {} of task {} failed ({}, retryable {}): {}", run.runId(), run.taskName(),
                     failure.error().reason(), failure.error().retryable(), failure.error().message());
         } else {
-            log.info("Run {} of task {} succeeded", run.runId(), run.taskName());
+            log.debug("Run {} of task {} succeeded", run.runId(), run.taskName());
         }
     }
 
