@@ -25,12 +25,24 @@ public class RunEventListener {
     private final PollTransaction<RunEvent> polls;
 
     public RunEventListener(RunReadModel readModel, PlatformTransactionManager transactions) {
-        this.polls = new PollTransaction<>(transactions,
-                record -> record.value() == null ? null : Json.decode(record.value(), RunEvent.class),
+        this.polls = new PollTransaction<>(transactions, record -> decode(record.value()),
                 events -> {
                     readModel.apply(events);
                     return Optional.empty();
                 });
+    }
+
+    /** The event, or null for a record without a value (nothing to apply). */
+    static RunEvent decode(String value) {
+        if (value == null) {
+            return null;
+        }
+        RunEvent event = Json.decode(value, RunEvent.class);
+        if (event.runId() == null) {
+            // of the wrong shape: the error handler dead-letters it at once rather than retrying what never works
+            throw new IllegalArgumentException(event.getClass().getSimpleName() + " without a runId: " + event);
+        }
+        return event;
     }
 
     @KafkaListener(id = ID, idIsGroup = false, topics = Topics.RUN_EVENTS, batch = "true",
