@@ -21,8 +21,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Triggers dependent tasks when their parents have all succeeded (trigger type DEPENDENCY). Any replica may handle
@@ -64,37 +69,57 @@ public class DependencyTriggers {
         store.delete(taskId);
     }
 
-    /** On a success, records it for every dependent of the task and triggers those whose fan-in it completes. */
+    /**
+     * Offers the successes among {@code changes}, in order, to the fan-in of every dependent of their tasks, and
+     * triggers each dependent whose fan-in one of them completes; events of other states are passed over. One query
+     * finds the dependents of all their tasks; a success of a task that nothing depends on reads nothing more. The
+     * dependents' rows are locked once each, in id order, so replicas working on overlapping polls cannot deadlock
+     * on them, and several successes for one dependent fold in the order they came.
+     */
     @Transactional
-    public void on(RunStateChanged changed) {
-        if (changed.state() != RunState.SUCCEEDED) {
+    public void onSuccesses(List<RunStateChanged> changes) {
+        List<RunStateChanged> successes = changes.stream()
+                .filter(changed -> changed.state() == RunState.SUCCEEDED).toList();
+        if (successes.isEmpty()) {
             return;
         }
-        Instant finishedAt = changed.finishedAt() != null ? changed.finishedAt() : changed.occurredAt();
-        ParentSuccess success = new ParentSuccess(changed.runId(), changed.outputs(), finishedAt);
+        Map<UUID, List<UUID>> children = store.childrenOf(successes.stream().map(RunStateChanged::taskId)
+                .collect(Collectors.toSet()));
+        if (children.isEmpty()) {
+            return;
+        }
+        Map<UUID, FanIn> locked = new LinkedHashMap<>();
+        for (UUID child : new TreeSet<>(children.values().stream().flatMap(List::stream).toList())) {
+            store.lock(child).ifPresent(fanIn -> locked.put(child, fanIn));
+        }
         int triggered = 0;
-        for (UUID child : store.childrenOf(changed.taskId())) {
-            Optional<FanIn> locked = store.lock(child);
-            if (locked.isEmpty()) {
-                continue;
-            }
-            FanIn fanIn = locked.get();
-            FanIn.Outcome outcome = fanIn.offer(changed.taskId(), success);
-            if (outcome instanceof FanIn.Outcome.Completed completed) {
-                Optional<TaskView> view = tasks.findById(child);
-                if (view.isEmpty()) {
-                    log.warn("dependent task {} has dependencies but no definition; not triggered", child);
+        for (RunStateChanged changed : successes) {
+            Instant finishedAt = changed.finishedAt() != null ? changed.finishedAt() : changed.occurredAt();
+            ParentSuccess success = new ParentSuccess(changed.runId(), changed.outputs(), finishedAt);
+            for (UUID child : children.getOrDefault(changed.taskId(), List.of())) {
+                FanIn fanIn = locked.get(child);
+                if (fanIn == null) {
                     continue;
                 }
-                outbox.append(Topics.TRIGGERS, child.toString(),
-                        trigger(view.get(), changed.runId(), finishedAt, completed));
-                store.markTriggered(child, changed.runId(), clock.instant());
-                triggered++;
-                log.info("task {} triggered by the success of run {} (parents' runs {})", view.get().taskName(),
-                        changed.runId(), completed.consumedRuns().values());
-            }
-            if (!(outcome instanceof FanIn.Outcome.Ignored)) {
-                store.save(fanIn);
+                FanIn.Outcome outcome = fanIn.offer(changed.taskId(), success);
+                if (outcome instanceof FanIn.Outcome.Completed completed) {
+                    Optional<TaskView> view = tasks.findById(child);
+                    if (view.isEmpty()) {
+                        log.warn("dependent task {} has dependencies but no definition; not triggered", child);
+                        // as if this offer never happened: the next one starts from what was saved
+                        store.lock(child).ifPresent(saved -> locked.put(child, saved));
+                        continue;
+                    }
+                    outbox.append(Topics.TRIGGERS, child.toString(),
+                            trigger(view.get(), changed.runId(), finishedAt, completed));
+                    store.markTriggered(child, changed.runId(), clock.instant());
+                    triggered++;
+                    log.info("task {} triggered by the success of run {} (parents' runs {})", view.get().taskName(),
+                            changed.runId(), completed.consumedRuns().values());
+                }
+                if (!(outcome instanceof FanIn.Outcome.Ignored)) {
+                    store.save(fanIn);
+                }
             }
         }
         countAfterCommit(triggered);

@@ -4,6 +4,7 @@ import io.polysync.model.Json;
 import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.OutputMapping;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 import java.sql.ResultSet;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,22 @@ public class FanInStore {
     public List<UUID> childrenOf(UUID parentTaskId) {
         return jdbc.query("SELECT child_task_id FROM dependency_edge WHERE parent_task_id = ? ORDER BY child_task_id",
                 (rs, i) -> rs.getObject(1, UUID.class), parentTaskId);
+    }
+
+    /** The dependents of each of {@code parentTaskIds} that has any, each list ordered by id. */
+    public Map<UUID, List<UUID>> childrenOf(Collection<UUID> parentTaskIds) {
+        Map<UUID, List<UUID>> children = new HashMap<>();
+        if (parentTaskIds.isEmpty()) {
+            return children;
+        }
+        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
+        named.query("SELECT parent_task_id, child_task_id FROM dependency_edge WHERE parent_task_id IN (:parents)"
+                        + " ORDER BY child_task_id", Map.of("parents", parentTaskIds),
+                rs -> {
+                    children.computeIfAbsent(rs.getObject(1, UUID.class), parent -> new ArrayList<>())
+                            .add(rs.getObject(2, UUID.class));
+                });
+        return children;
     }
 
     /** Locks the dependent's fan-in row and loads its edges; empty when the task is unknown or deleted. */

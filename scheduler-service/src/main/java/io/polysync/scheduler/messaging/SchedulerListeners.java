@@ -6,6 +6,7 @@ import io.polysync.model.Topics;
 import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.run.RunState;
 import io.polysync.scheduler.dependency.DependencyTriggers;
 import io.polysync.scheduler.retry.RetryScheduler;
 import io.polysync.scheduler.schedule.ScheduleTimer;
@@ -15,10 +16,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,12 +36,15 @@ class SchedulerListeners implements ConsumerSeekAware {
     private final RetryScheduler retries;
     private final ScheduleTimer schedules;
 
+    private final PollTransaction<RunStateChanged> runEvents;
+
     SchedulerListeners(TaskCatalog catalog, DependencyTriggers dependencies, RetryScheduler retries,
-                       ScheduleTimer schedules) {
+                       ScheduleTimer schedules, PlatformTransactionManager transactions) {
         this.catalog = catalog;
         this.dependencies = dependencies;
         this.retries = retries;
         this.schedules = schedules;
+        this.runEvents = new PollTransaction<>(transactions, record -> concerning(record.value()), this::apply);
     }
 
     @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = ConsumerGroups.SCHEDULER_DEFINITIONS)
@@ -55,17 +61,36 @@ class SchedulerListeners implements ConsumerSeekAware {
         }
     }
 
-    @KafkaListener(topics = Topics.RUN_EVENTS, groupId = ConsumerGroups.SCHEDULER)
-    void onRunEvent(String value) {
+    /**
+     * A poll of run events in at most one transaction ({@link PollTransaction}). Only successes (latest outputs,
+     * fan-in) and retryable failures (retries) concern the scheduler: a poll without them opens no transaction and
+     * reads nothing.
+     */
+    @KafkaListener(topics = Topics.RUN_EVENTS, groupId = ConsumerGroups.SCHEDULER, batch = "true",
+            properties = "max.poll.records=500")
+    void onRunEvents(List<ConsumerRecord<String, String>> records) {
+        runEvents.apply(records);
+    }
+
+    /** The event if it concerns the scheduler, else null. */
+    static RunStateChanged concerning(String value) {
         if (Json.decode(value, RunEvent.class) instanceof RunStateChanged changed) {
             if (changed.runId() == null || changed.taskId() == null || changed.state() == null) {
                 // of the wrong shape: ignoring it would hide it; the error handler dead-letters it at once
                 throw new IllegalArgumentException("RunStateChanged without runId, taskId or state: " + changed);
             }
-            catalog.on(changed);
-            dependencies.on(changed);
-            retries.on(changed);
+            boolean retryable = changed.state() == RunState.FAILED && changed.error() != null
+                    && changed.error().retryable();
+            return changed.state() == RunState.SUCCEEDED || retryable ? changed : null;
         }
+        return null;
+    }
+
+    private Optional<PollTransaction.Refusal> apply(List<RunStateChanged> changes) {
+        catalog.onSuccesses(changes);
+        dependencies.onSuccesses(changes);
+        changes.forEach(retries::on);
+        return Optional.empty();
     }
 
     @Override

@@ -44,6 +44,10 @@ public class LastSuccess {
         return true;
     }
 
+    public UUID taskId() {
+        return taskId;
+    }
+
     public UUID runId() {
         return runId;
     }

@@ -4,11 +4,17 @@ import io.polysync.model.Json;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.run.RunState;
+import jakarta.persistence.EntityManager;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The scheduler's knowledge of tasks and their latest successes, kept from the definition and run streams. Both
@@ -19,11 +25,14 @@ public class TaskCatalog {
 
     private final TaskViewRepository tasks;
     private final LastSuccessRepository successes;
+    private final EntityManager entityManager;
     private final Clock clock;
 
-    public TaskCatalog(TaskViewRepository tasks, LastSuccessRepository successes, Clock clock) {
+    public TaskCatalog(TaskViewRepository tasks, LastSuccessRepository successes, EntityManager entityManager,
+                       Clock clock) {
         this.tasks = tasks;
         this.successes = successes;
+        this.entityManager = entityManager;
         this.clock = clock;
     }
 
@@ -43,14 +52,31 @@ public class TaskCatalog {
         successes.deleteById(taskId);
     }
 
+    /**
+     * Keeps each task's newest success among {@code changes} (events of other states are passed over): one query
+     * reads the rows held for their tasks, and the new and newer ones are written in batches when the transaction
+     * ends. The schedules of dependent tasks map their inputs from these rows (DESIGN.md section 6).
+     */
     @Transactional
-    public void on(RunStateChanged changed) {
-        if (changed.state() != RunState.SUCCEEDED || changed.finishedAt() == null) {
+    public void onSuccesses(List<RunStateChanged> changes) {
+        List<RunStateChanged> successes = changes.stream()
+                .filter(changed -> changed.state() == RunState.SUCCEEDED && changed.finishedAt() != null).toList();
+        if (successes.isEmpty()) {
             return;
         }
-        LastSuccess last = successes.findById(changed.taskId()).orElseGet(() -> new LastSuccess(changed.taskId()));
-        if (last.offer(changed.runId(), Json.encode(changed.outputs()), changed.finishedAt())) {
-            successes.save(last);
+        Map<UUID, LastSuccess> held = new HashMap<>();
+        this.successes.findAllById(successes.stream().map(RunStateChanged::taskId).collect(Collectors.toSet()))
+                .forEach(last -> held.put(last.taskId(), last));
+        List<LastSuccess> firsts = new ArrayList<>();
+        for (RunStateChanged changed : successes) {
+            LastSuccess last = held.computeIfAbsent(changed.taskId(), taskId -> {
+                LastSuccess first = new LastSuccess(taskId);
+                firsts.add(first);
+                return first;
+            });
+            last.offer(changed.runId(), Json.encode(changed.outputs()), changed.finishedAt());
         }
+        // persisted once complete: an insert carries the state its entity had when it was persisted
+        firsts.forEach(entityManager::persist);
     }
 }

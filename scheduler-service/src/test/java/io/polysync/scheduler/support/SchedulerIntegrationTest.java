@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
         "spring.config.name=" + SchedulerApplication.CONFIG_NAME,
         "logging.level.org.apache.kafka=WARN",
         "logging.level.kafka=WARN",
-        "logging.level.state.change.logger=OFF"})
+        "logging.level.state.change.logger=OFF",
+        // RunEventCostIT prints the transactions per run event from these
+        "spring.jpa.properties.hibernate.generate_statistics=true",
+        "logging.level.org.hibernate.engine.internal.StatisticalLoggingSessionEventListener=WARN"})
 public abstract class SchedulerIntegrationTest {
 
     private static final String SCHEMA = TestDatabase.freshSchema("scheduler");

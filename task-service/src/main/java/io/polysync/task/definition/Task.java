@@ -1,6 +1,7 @@
 package io.polysync.task.definition;
 
 import io.polysync.model.task.ContentionProfileSnapshot;
+import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.MisfirePolicy;
 import io.polysync.model.task.OutputMapping;
 import io.polysync.model.task.TaskSnapshot;
@@ -154,6 +155,19 @@ public class Task {
     private void nextVersion(Instant now) {
         definitionVersion++;
         updatedAt = now;
+    }
+
+    /** The task's own parameter values (literals and references), before job defaults and overrides. */
+    public Map<String, Object> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The dependencies as a snapshot lists them: all a trigger needs of the definition besides its job and
+     * parameters, without reading schedules or contention profiles.
+     */
+    public List<DependencySnapshot> dependencySnapshots() {
+        return dependencies.stream().map(TaskDependency::snapshot).toList();
     }
 
     /** The names of the upstream tasks. */

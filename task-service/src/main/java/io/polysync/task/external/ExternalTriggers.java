@@ -11,12 +11,18 @@ import io.polysync.task.run.TriggerRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.JacksonException;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -67,31 +73,81 @@ public class ExternalTriggers {
         }
     }
 
+    /** Record {@code index} of a {@link #receiveAll} call can never be accepted; nothing of it was written. */
+    public record Refused(int index, ExternalTriggerRejectedException rejection) {
+    }
+
     /**
-     * Accepts one record's value (null for a record without one).
+     * Accepts one record's value (null for a record without one) in a transaction of its own.
      *
      * @throws ExternalTriggerRejectedException when the record can never be accepted; nothing was written
      */
     public void receive(String value) {
-        ExternalTriggerRequested request = decode(value);
-        String key = request.idempotencyKey() != null ? request.idempotencyKey() : UUID.randomUUID().toString();
+        ExternalTriggerRequested request;
         TriggerAcceptance.Acceptance result;
         try {
-            result = acceptance.accept(new RunRequest(request.task(), TriggerType.EXTERNAL, key,
+            request = decode(value);
+            result = accept(request, acceptance::accept);
+        } catch (ExternalTriggerRejectedException e) {
+            rejected.get(e.reason()).increment();
+            throw e;
+        }
+        counted(request, result).run();
+    }
+
+    /**
+     * Accepts records' values in order inside the caller's transaction, up to the first that can never be accepted,
+     * which is answered (the ones after it are not looked at). Outcomes are counted once the transaction commits,
+     * so a poll that is rolled back and applied again counts each record once.
+     */
+    public Optional<Refused> receiveAll(List<String> values) {
+        List<Runnable> counts = new ArrayList<>(values.size());
+        Optional<Refused> refused = Optional.empty();
+        for (int i = 0; i < values.size(); i++) {
+            try {
+                ExternalTriggerRequested request = decode(values.get(i));
+                counts.add(counted(request, accept(request, acceptance::acceptInCurrentTransaction)));
+            } catch (ExternalTriggerRejectedException e) {
+                counts.add(rejected.get(e.reason())::increment);
+                refused = Optional.of(new Refused(i, e));
+                break;
+            }
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                counts.forEach(Runnable::run);
+            }
+        });
+        return refused;
+    }
+
+    private TriggerAcceptance.Acceptance accept(ExternalTriggerRequested request,
+                                                Function<RunRequest, TriggerAcceptance.Acceptance> acceptance) {
+        String key = request.idempotencyKey() != null ? request.idempotencyKey() : UUID.randomUUID().toString();
+        try {
+            return acceptance.apply(new RunRequest(request.task(), TriggerType.EXTERNAL, key,
                     request.parameters(), REQUESTED_BY));
         } catch (TriggerRejectedException e) {
             throw reject(request.task(), rejection(e.reason()), e.errors().stream()
                     .map(error -> error.field() + " " + error.message())
                     .collect(Collectors.joining("; ")), null);
         }
+    }
+
+    /** Counts and logs an accepted record's outcome when run. */
+    private Runnable counted(ExternalTriggerRequested request, TriggerAcceptance.Acceptance result) {
         if (result.duplicate()) {
-            duplicate.increment();
-            log.info("external trigger of task {} with key {} is a duplicate of run {}: ignored", request.task(),
-                    key, result.run().runId());
-        } else {
+            return () -> {
+                duplicate.increment();
+                log.info("external trigger of task {} with key {} is a duplicate of run {}: ignored",
+                        request.task(), request.idempotencyKey(), result.run().runId());
+            };
+        }
+        return () -> {
             accepted.increment();
             log.debug("external trigger of task {} accepted as run {}", request.task(), result.run().runId());
-        }
+        };
     }
 
     private ExternalTriggerRequested decode(String value) {
@@ -111,9 +167,11 @@ public class ExternalTriggers {
         return request;
     }
 
-    /** Counts the rejection. The detail travels with the dead letter only: record content stays out of the log. */
+    /**
+     * The rejection, counted by the caller. The detail travels with the dead letter only: record content stays out
+     * of the log.
+     */
     private ExternalTriggerRejectedException reject(String task, Rejection reason, String detail, Throwable cause) {
-        rejected.get(reason).increment();
         log.warn("external trigger{} rejected ({}): sent to the dead-letter topic", task == null ? "" : " of task "
                 + task, reason.tag());
         return new ExternalTriggerRejectedException(reason, detail, cause);

@@ -4,13 +4,17 @@ import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunEvent;
 import io.polysync.task.run.RunReadModel;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Feeds {@code polysync.run-events} into the run read model, in the group {@code spring.kafka.consumer.group-id}.
- * Undecodable records go to the dead-letter topic.
+ * Feeds {@code polysync.run-events} into the run read model, in the group {@code spring.kafka.consumer.group-id}: a
+ * poll at a time, in one transaction ({@link PollTransaction}). Undecodable records go to the dead-letter topic.
  */
 @Component
 public class RunEventListener {
@@ -18,16 +22,32 @@ public class RunEventListener {
     /** The listener container's id, for tests that wait for its partitions. */
     public static final String ID = "task-service-run-events";
 
-    private final RunReadModel readModel;
+    private final PollTransaction<RunEvent> polls;
 
-    public RunEventListener(RunReadModel readModel) {
-        this.readModel = readModel;
+    public RunEventListener(RunReadModel readModel, PlatformTransactionManager transactions) {
+        this.polls = new PollTransaction<>(transactions, record -> decode(record.value()),
+                events -> {
+                    readModel.apply(events);
+                    return Optional.empty();
+                });
     }
 
-    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.RUN_EVENTS)
-    void on(@Payload(required = false) String value) {
-        if (value != null) {
-            readModel.on(Json.decode(value, RunEvent.class));
+    /** The event, or null for a record without a value (nothing to apply). */
+    static RunEvent decode(String value) {
+        if (value == null) {
+            return null;
         }
+        RunEvent event = Json.decode(value, RunEvent.class);
+        if (event.runId() == null) {
+            // of the wrong shape: the error handler dead-letters it at once rather than retrying what never works
+            throw new IllegalArgumentException(event.getClass().getSimpleName() + " without a runId: " + event);
+        }
+        return event;
+    }
+
+    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.RUN_EVENTS, batch = "true",
+            properties = "max.poll.records=500")
+    void on(List<ConsumerRecord<String, String>> records) {
+        polls.apply(records);
     }
 }

@@ -71,6 +71,10 @@ public class RunHistoryEntry {
         return e;
     }
 
+    UUID runId() {
+        return runId;
+    }
+
     public HistoryKind kind() {
         return kind;
     }

@@ -13,6 +13,13 @@ import org.springframework.transaction.annotation.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,79 +33,149 @@ public class RunReadModel {
 
     private final TaskRunRepository runs;
     private final RunHistoryRepository history;
+    private final RunHistoryInserts inserts;
     private final Clock clock;
 
-    public RunReadModel(TaskRunRepository runs, RunHistoryRepository history, Clock clock) {
+    public RunReadModel(TaskRunRepository runs, RunHistoryRepository history, RunHistoryInserts inserts,
+                        Clock clock) {
         this.runs = runs;
         this.history = history;
+        this.inserts = inserts;
         this.clock = clock;
     }
 
-    @Transactional
-    public void on(RunEvent event) {
-        if (event instanceof RunStateChanged changed) {
-            on(changed);
-        } else if (event instanceof RetryScheduled retry) {
-            on(retry);
-        } else if (event instanceof RunWaiting waiting) {
-            on(waiting);
-        }
-    }
-
     /**
-     * A new reason why a queued run waits: shown as its {@code waitingReason} and recorded once as a WAITING entry.
-     * An event no newer than the run's latest WAITING entry is a replay (or overtaken) and changes nothing; the
-     * database keeps microseconds, so the comparison does too.
+     * Applies {@code events} in order, as one unit of work: the runs they touch are read with one query, their
+     * recorded transitions with another, and what changed is written with batched statements when it ends. Events of
+     * one run fold exactly as they would one at a time, so a poll may hold a run's whole life, duplicates and
+     * replays included.
      */
-    private void on(RunWaiting event) {
-        TaskRun run = runs.findById(event.runId()).orElse(null);
-        if (run == null) {
-            log.warn("run {} waits, but this read model does not know it", event.runId());
-            return;
+    @Transactional
+    public void apply(List<? extends RunEvent> events) {
+        Poll poll = new Poll(events);
+        for (RunEvent event : events) {
+            if (event instanceof RunStateChanged changed) {
+                poll.on(changed);
+            } else if (event instanceof RetryScheduled retry) {
+                poll.on(retry);
+            } else if (event instanceof RunWaiting waiting) {
+                poll.on(waiting);
+            }
         }
-        Instant now = clock.instant();
-        Instant at = (event.occurredAt() != null ? event.occurredAt() : now).truncatedTo(ChronoUnit.MICROS);
-        boolean stale = history.findFirstByRunIdAndKindOrderByIdDesc(run.runId(), HistoryKind.WAITING)
-                .map(latest -> !at.isAfter(latest.at())).orElse(false);
-        if (!stale && run.waitingFor(event.reason(), now)) {
-            history.save(RunHistoryEntry.waiting(run.runId(), event.reason(), at));
-        }
+        poll.write();
     }
 
-    private void on(RunStateChanged event) {
-        Instant now = clock.instant();
-        TaskRun run = runs.findById(event.runId()).orElse(null);
-        if (run == null) {
-            runs.saveAndFlush(TaskRun.from(event, now));
-            recordOnce(event);
-            if (event.retryOf() != null) {
-                runs.findById(event.retryOf()).ifPresent(previous -> previous.retriedBy(event.runId(), now));
+    /** What one poll's events read and changed; runs and history keyed by run id. */
+    private final class Poll {
+
+        private final Instant now = clock.instant();
+        private final Map<UUID, TaskRun> byId = new HashMap<>();
+        /** TRANSITION states recorded per run, in the database or by this poll. */
+        private final Map<UUID, Set<RunState>> recorded = new HashMap<>();
+        /** The newest WAITING entry's instant per run, in the database or by this poll. */
+        private final Map<UUID, Instant> latestWaiting = new HashMap<>();
+        private final List<RunHistoryEntry> entries = new ArrayList<>();
+
+        Poll(List<? extends RunEvent> events) {
+            Set<UUID> ids = new HashSet<>();
+            boolean transitions = false;
+            boolean waits = false;
+            for (RunEvent event : events) {
+                if (event instanceof RunStateChanged changed) {
+                    ids.add(changed.runId());
+                    if (changed.retryOf() != null) {
+                        ids.add(changed.retryOf());
+                    }
+                    transitions = true;
+                } else if (event instanceof RetryScheduled retry) {
+                    ids.add(retry.runId());
+                } else if (event instanceof RunWaiting waiting) {
+                    ids.add(waiting.runId());
+                    waits = true;
+                }
             }
-        } else {
-            run.learnParameters(event, now);
-            if (run.advance(event, now)) {
+            if (ids.isEmpty()) {
+                return;
+            }
+            runs.findAllById(ids).forEach(run -> byId.put(run.runId(), run));
+            if (byId.isEmpty()) {
+                return;
+            }
+            if (transitions) {
+                for (Object[] row : history.transitionsOf(byId.keySet())) {
+                    recorded.computeIfAbsent((UUID) row[0], id -> EnumSet.noneOf(RunState.class))
+                            .add((RunState) row[1]);
+                }
+            }
+            if (waits) {
+                for (Object[] row : history.latestWaitingOf(byId.keySet())) {
+                    latestWaiting.put((UUID) row[0], (Instant) row[1]);
+                }
+            }
+        }
+
+        /**
+         * A new reason why a queued run waits: shown as its {@code waitingReason} and recorded once as a WAITING
+         * entry. An event no newer than the run's latest WAITING entry is a replay (or overtaken) and changes
+         * nothing; the database keeps microseconds, so the comparison does too.
+         */
+        void on(RunWaiting event) {
+            TaskRun run = byId.get(event.runId());
+            if (run == null) {
+                log.warn("run {} waits, but this read model does not know it", event.runId());
+                return;
+            }
+            Instant at = (event.occurredAt() != null ? event.occurredAt() : now).truncatedTo(ChronoUnit.MICROS);
+            Instant latest = latestWaiting.get(run.runId());
+            boolean stale = latest != null && !at.isAfter(latest);
+            if (!stale && run.waitingFor(event.reason(), now)) {
+                entries.add(RunHistoryEntry.waiting(run.runId(), event.reason(), at));
+                latestWaiting.put(run.runId(), at);
+            }
+        }
+
+        void on(RunStateChanged event) {
+            TaskRun run = byId.get(event.runId());
+            if (run == null) {
+                run = runs.save(TaskRun.from(event, now));
+                byId.put(run.runId(), run);
                 recordOnce(event);
+                if (event.retryOf() != null) {
+                    TaskRun previous = byId.get(event.retryOf());
+                    if (previous != null) {
+                        previous.retriedBy(event.runId(), now);
+                    }
+                }
             } else {
-                log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
+                run.learnParameters(event, now);
+                if (run.advance(event, now)) {
+                    recordOnce(event);
+                } else {
+                    log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
+                }
             }
         }
-    }
 
-    private void on(RetryScheduled event) {
-        TaskRun run = runs.findById(event.runId()).orElse(null);
-        if (run == null) {
-            log.warn("retry scheduled for run {} which this read model does not know", event.runId());
-            return;
+        void on(RetryScheduled event) {
+            TaskRun run = byId.get(event.runId());
+            if (run == null) {
+                log.warn("retry scheduled for run {} which this read model does not know", event.runId());
+                return;
+            }
+            run.retryScheduled(event.retryRunId(), event.dueAt(), now);
         }
-        run.retryScheduled(event.retryRunId(), event.dueAt(), clock.instant());
-    }
 
-    private void recordOnce(RunStateChanged event) {
-        UUID runId = event.runId();
-        RunState state = event.state();
-        if (!history.existsByRunIdAndState(runId, state)) {
-            Instant at = event.occurredAt() != null ? event.occurredAt() : clock.instant();
-            history.save(RunHistoryEntry.transition(runId, state, at, event.reason()));
+        private void recordOnce(RunStateChanged event) {
+            if (recorded.computeIfAbsent(event.runId(), id -> EnumSet.noneOf(RunState.class)).add(event.state())) {
+                Instant at = event.occurredAt() != null ? event.occurredAt() : now;
+                entries.add(RunHistoryEntry.transition(event.runId(), event.state(), at, event.reason()));
+            }
+        }
+
+        /** The runs first (history rows reference them), then the history in the order it was made. */
+        void write() {
+            runs.flush();
+            inserts.insertAll(entries);
         }
     }
 }

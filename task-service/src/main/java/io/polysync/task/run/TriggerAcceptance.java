@@ -9,12 +9,11 @@ import io.polysync.model.param.Parameters;
 import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.JobSnapshot;
 import io.polysync.model.task.OutputMapping;
-import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.task.definition.Task;
 import io.polysync.task.definition.TaskRepository;
-import io.polysync.task.definition.TaskSnapshots;
 import io.polysync.task.run.TriggerRejectedException.Reason;
 import io.polysync.task.validation.Errors;
 import io.polysync.task.validation.FieldError;
@@ -22,6 +21,7 @@ import io.polysync.task.vault.VaultReferences;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
@@ -52,7 +52,6 @@ public class TriggerAcceptance {
     }
 
     private final TaskRepository tasks;
-    private final TaskSnapshots snapshots;
     private final TaskRunRepository runs;
     private final RunHistoryRepository history;
     private final Outbox outbox;
@@ -61,11 +60,10 @@ public class TriggerAcceptance {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public TriggerAcceptance(TaskRepository tasks, TaskSnapshots snapshots, TaskRunRepository runs,
+    public TriggerAcceptance(TaskRepository tasks, TaskRunRepository runs,
                              RunHistoryRepository history, Outbox outbox, ParameterValidation validation,
                              VaultReferences vaults, PlatformTransactionManager transactions, Clock clock) {
         this.tasks = tasks;
-        this.snapshots = snapshots;
         this.runs = runs;
         this.history = history;
         this.outbox = outbox;
@@ -75,7 +73,11 @@ public class TriggerAcceptance {
         this.clock = clock;
     }
 
-    /** @throws TriggerRejectedException naming every problem; nothing was written */
+    /**
+     * Accepts the request in a transaction of its own: one per request.
+     *
+     * @throws TriggerRejectedException naming every problem; nothing was written
+     */
     public Acceptance accept(RunRequest request) {
         try {
             return tx.execute(status -> start(request));
@@ -83,6 +85,21 @@ public class TriggerAcceptance {
             // another request with the same key committed first: this attempt now finds its run
             return tx.execute(status -> start(request));
         }
+    }
+
+    /**
+     * Accepts the request inside the caller's transaction, so many requests share one commit. A rejection leaves
+     * that transaction as it was (nothing written, nothing marked for rollback); a request that loses a race for its
+     * key fails the whole transaction with a {@link DataIntegrityViolationException}, and {@link #accept} then finds
+     * its run.
+     *
+     * @throws TriggerRejectedException naming every problem; nothing was written
+     */
+    public Acceptance acceptInCurrentTransaction(RunRequest request) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("acceptInCurrentTransaction needs the caller's transaction");
+        }
+        return start(request);
     }
 
     private Acceptance start(RunRequest request) {
@@ -97,10 +114,11 @@ public class TriggerAcceptance {
             return new Acceptance(new RunAccepted(existing.runId(), existing.state()), true);
         }
 
-        TaskSnapshot snapshot = snapshots.of(task);
-        Map<String, Object> mappedInputs = mappedInputs(snapshot);
-        checkParameters(snapshot, Parameters.effective(snapshot.job().defaults(), snapshot.parameters(),
-                mappedInputs, request.overrides()));
+        // the job and platform came with the task; schedules and contention profiles play no part in a trigger
+        JobSnapshot job = task.job().snapshot();
+        Map<String, Object> mappedInputs = mappedInputs(task.dependencySnapshots());
+        checkParameters(job, Parameters.effective(job.defaults(), task.parameters(), mappedInputs,
+                request.overrides()));
 
         Instant now = clock.instant();
         TaskRun run = runs.saveAndFlush(TaskRun.queued(runId, task.id(), task.name(), request.triggerType(), 1,
@@ -127,8 +145,8 @@ public class TriggerAcceptance {
         }
     }
 
-    private void checkParameters(TaskSnapshot task, Map<String, Object> effective) {
-        List<ParameterProblem> problems = validation.validate(task.job().parameterSchema(), effective);
+    private void checkParameters(JobSnapshot job, Map<String, Object> effective) {
+        List<ParameterProblem> problems = validation.validate(job.parameterSchema(), effective);
         if (!problems.isEmpty()) {
             throw new TriggerRejectedException(Reason.INVALID_PARAMETERS, problems.stream()
                     .map(p -> new FieldError(p.field().isEmpty() ? "parameters" : "parameters." + p.field(),
@@ -141,9 +159,9 @@ public class TriggerAcceptance {
      * Each dependency's mappings applied to its parent's latest SUCCEEDED run in the read model; an output that
      * run did not report, or a parent that never succeeded, contributes nothing.
      */
-    private Map<String, Object> mappedInputs(TaskSnapshot task) {
+    private Map<String, Object> mappedInputs(List<DependencySnapshot> dependencies) {
         Map<String, Object> inputs = new LinkedHashMap<>();
-        for (DependencySnapshot dependency : task.dependencies()) {
+        for (DependencySnapshot dependency : dependencies) {
             if (dependency.mappings().isEmpty()) {
                 continue;
             }

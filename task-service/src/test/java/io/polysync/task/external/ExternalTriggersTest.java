@@ -8,9 +8,12 @@ import io.polysync.task.run.RunRequest;
 import io.polysync.task.run.TriggerAcceptance;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +85,30 @@ class ExternalTriggersTest {
         }
         verify(acceptance, never()).accept(any());
         assertThat(count("rejected", "undecodable")).isEqualTo(7);
+    }
+
+    @Test
+    void aPollIsAcceptedInTheCallersTransactionUpToItsFirstRejectedRecordAndCountedWhenItCommits() {
+        when(acceptance.acceptInCurrentTransaction(any())).thenReturn(accepted(false));
+        TransactionSynchronizationManager.initSynchronization();
+        try {
+            Optional<ExternalTriggers.Refused> refused = triggers.receiveAll(List.of(
+                    "{\"task\":\"etl\",\"idempotencyKey\":\"k-1\"}", "not json", "{\"task\":\"etl\"}"));
+
+            assertThat(refused).get().extracting(ExternalTriggers.Refused::index).isEqualTo(1);
+            assertThat(refused.get().rejection().reason()).isEqualTo(ExternalTriggers.Rejection.UNDECODABLE);
+            verify(acceptance, times(1)).acceptInCurrentTransaction(any());
+            verify(acceptance, never()).accept(any());
+            assertThat(count("accepted", "none")).as("not before the commit").isZero();
+            assertThat(count("rejected", "undecodable")).isZero();
+
+            TransactionSynchronizationManager.getSynchronizations().forEach(TransactionSynchronization::afterCommit);
+
+            assertThat(count("accepted", "none")).isEqualTo(1);
+            assertThat(count("rejected", "undecodable")).isEqualTo(1);
+        } finally {
+            TransactionSynchronizationManager.clearSynchronization();
+        }
     }
 
     private double count(String outcome, String reason) {

@@ -28,7 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
         properties = {"spring.config.name=" + TaskServiceApplication.CONFIG_NAME,
                 "polysync.task.security.admin-token=" + IntegrationTest.ADMIN_TOKEN,
                 "polysync.task.vault.master-key=" + IntegrationTest.MASTER_KEY,
-                "polysync.task.vault.internal-token=" + IntegrationTest.INTERNAL_TOKEN})
+                "polysync.task.vault.internal-token=" + IntegrationTest.INTERNAL_TOKEN,
+                // RunEventThroughputIT prints the read model's transactions per event from these
+                "spring.jpa.properties.hibernate.generate_statistics=true",
+                "logging.level.org.hibernate.engine.internal.StatisticalLoggingSessionEventListener=WARN"})
 public abstract class IntegrationTest {
 
     /** The admin API token every test's {@link #api} sends unless told otherwise (as POLYSYNC_ADMIN_TOKEN would set). */
