@@ -1,16 +1,20 @@
 package io.polysync.dispatcher.messaging;
 
 import io.polysync.dispatcher.ledger.RunLedger;
+import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.TriggerRequested;
+import io.polysync.runtime.kafka.PollTransaction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Triggers become queued runs, a poll at a time ({@link PollBatch}); the consumer group is
+ * Triggers become queued runs, a poll at a time in one transaction ({@link PollTransaction}); the consumer group is
  * {@code spring.kafka.consumer.group-id}.
  */
 @Component
@@ -19,14 +23,18 @@ public class TriggerListener {
     /** Records per poll, so per transaction on the hot path: enough to pay one commit for hundreds of runs. */
     static final String MAX_POLL_RECORDS = "max.poll.records=500";
 
-    private final RunLedger ledger;
+    private final PollTransaction<TriggerRequested> polls;
 
-    public TriggerListener(RunLedger ledger) {
-        this.ledger = ledger;
+    public TriggerListener(RunLedger ledger, PlatformTransactionManager transactions) {
+        this.polls = new PollTransaction<>(transactions, record -> Json.decode(record.value(), TriggerRequested.class),
+                triggers -> {
+                    ledger.queueAll(triggers);
+                    return Optional.empty();
+                });
     }
 
     @KafkaListener(topics = Topics.TRIGGERS, batch = "true", properties = MAX_POLL_RECORDS)
     public void on(List<ConsumerRecord<String, String>> records) {
-        PollBatch.apply(records, TriggerRequested.class, ledger::queueAll, ledger::queue);
+        polls.apply(records);
     }
 }

@@ -1,5 +1,6 @@
 package io.polysync.scheduler.messaging;
 
+import io.polysync.runtime.kafka.PollTransaction;
 import io.polysync.model.Json;
 import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;

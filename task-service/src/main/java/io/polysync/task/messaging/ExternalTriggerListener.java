@@ -1,5 +1,6 @@
 package io.polysync.task.messaging;
 
+import io.polysync.runtime.kafka.PollTransaction;
 import io.polysync.model.ConsumerGroups;
 import io.polysync.model.Topics;
 import io.polysync.task.external.ExternalTriggers;

@@ -1,5 +1,6 @@
 package io.polysync.task.messaging;
 
+import io.polysync.runtime.kafka.PollTransaction;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunEvent;

@@ -1,4 +1,4 @@
-package io.polysync.scheduler.messaging;
+package io.polysync.runtime.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Applies one poll of a batch listener in one transaction, keeping the per-record failure semantics of a record
- * listener under the container's {@code DefaultErrorHandler} (common-runtime {@code DeadLetterConfiguration}).
+ * listener under the container's {@code DefaultErrorHandler} ({@link DeadLetterConfiguration}).
  *
  * <p>Records are decoded first, outside any transaction; a record that cannot be decoded ends the poll there. The
  * decoded prefix is applied in one transaction. When that transaction fails, it is rolled back and the same items are
@@ -23,11 +23,11 @@ import java.util.Optional;
  * database unavailable → retried until it is back), and redelivers the records after it. So no record is skipped and
  * none is applied twice.
  */
-final class PollTransaction<T> {
+public final class PollTransaction<T> {
 
     /** What an item's value is: a record that carries nothing to apply decodes to null and is passed over. */
     @FunctionalInterface
-    interface Decoder<T> {
+    public interface Decoder<T> {
         T decode(ConsumerRecord<String, String> record);
     }
 
@@ -36,12 +36,12 @@ final class PollTransaction<T> {
      * refusal that wrote nothing); the items before it are then committed and the refused one reported.
      */
     @FunctionalInterface
-    interface Step<T> {
+    public interface Step<T> {
         Optional<Refusal> apply(List<T> items);
     }
 
     /** Item {@code index} of the list given to {@link Step#apply} can never be applied, for {@code cause}. */
-    record Refusal(int index, RuntimeException cause) {
+    public record Refusal(int index, RuntimeException cause) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(PollTransaction.class);
@@ -50,13 +50,13 @@ final class PollTransaction<T> {
     private final Decoder<T> decoder;
     private final Step<T> step;
 
-    PollTransaction(PlatformTransactionManager transactions, Decoder<T> decoder, Step<T> step) {
+    public PollTransaction(PlatformTransactionManager transactions, Decoder<T> decoder, Step<T> step) {
         this.tx = new TransactionTemplate(transactions);
         this.decoder = decoder;
         this.step = step;
     }
 
-    void apply(List<ConsumerRecord<String, String>> records) {
+    public void apply(List<ConsumerRecord<String, String>> records) {
         List<T> items = new ArrayList<>(records.size());
         List<ConsumerRecord<String, String>> sources = new ArrayList<>(records.size());
         for (ConsumerRecord<String, String> record : records) {

@@ -1,4 +1,4 @@
-package io.polysync.task.messaging;
+package io.polysync.runtime.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
