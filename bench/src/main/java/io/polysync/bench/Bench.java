@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -70,10 +71,8 @@ public final class Bench {
         System.out.println("== " + mode + " (" + (options.quick() ? "quick" : "full") + ") ==");
         Deployment deployment = deploy(mode, work);
         int failures = 0;
-        for (String name : Options.ALL_SCENARIOS) {
-            if (!options.scenarios().contains(name)) {
-                continue;
-            }
+        List<String> selected = Options.ALL_SCENARIOS.stream().filter(options.scenarios()::contains).toList();
+        for (String name : selected) {
             Scenario scenario = SCENARIOS.get(name);
             System.out.println("-- " + scenario.name() + " (" + mode + ")");
             Context context = new Context(options, deployment, db, report);
@@ -92,7 +91,9 @@ public final class Bench {
             } catch (RuntimeException e) {
                 report.note(scenario.name() + ": cost not measured: " + e.getMessage());
             }
-            deployment = settle(mode, work, deployment, report, scenario.name());
+            if (!name.equals(selected.get(selected.size() - 1))) {
+                deployment = settle(mode, work, deployment, report, scenario.name());
+            }
         }
         String loadAfter = Machine.loadAverage();
         Path file = options.root().resolve("bench").resolve("results")
@@ -102,7 +103,9 @@ public final class Bench {
                 + "\n- load average before: " + loadBefore + "\n- load average after: " + loadAfter
                 + "\n\n## Deployment\n\n" + describe(mode) + "\n\n## Settings\n\n" + options.describe() + "\n";
         String footer = "## How to read this\n\nbench/README.md explains every figure. Targets are those of "
-                + "io.polysync.bench.Targets; \"MISSED by\" gives the distance to the target and its share of it.\n";
+                + "io.polysync.bench.Targets (where issue 10 named no bound, a reading of its loads: see that class); "
+                + "\"MISSED by\" gives the distance to the target and its share of it. A load average well above "
+                + "nproc means other work shared the machine and the figures understate Polysync.\n";
         report.write(file, header, footer);
         System.out.println();
         System.out.println(report.table());

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * A latency distribution in microseconds up to one hour, read as p50/p95/p99/max in milliseconds. Samples that only
- * have a lower bound (a run still not RUNNING when the drain timeout ended) are recorded at that bound and counted, so
- * a report can say "at least".
+ * have a lower bound (a request the open-loop sender never got to send, a run still not RUNNING when the drain
+ * timeout ended) are recorded at that bound and counted, so a report can say "at least".
  */
 public final class Latency {
 
@@ -67,6 +67,6 @@ public final class Latency {
         return String.format(Locale.ROOT, "p50 %s / p95 %s / p99 %s / max %s ms (n=%d%s)",
                 Report.number(percentileMillis(50)), Report.number(percentileMillis(95)),
                 Report.number(percentileMillis(99)), Report.number(maxMillis()), count(),
-                lowerBounds == 0 ? "" : ", " + lowerBounds + " unfinished counted at their lower bound");
+                lowerBounds == 0 ? "" : ", " + lowerBounds + " not sent or not there in time, counted at their lower bound");
     }
 }

@@ -67,11 +67,15 @@ public final class LatencyScenario implements Scenario {
             sent++;
             ctx.api().sendAsync("POST", "/api/v1/tasks/" + prefix + (i % tasks) + "/runs",
                     Map.of("idempotencyKey", prefix + i)).whenComplete((r, e) -> {
-                inFlight.release();
-                if (r != null && r.ok()) {
-                    intended.put(UUID.fromString(Json.tree(r.body()).path("runId").asString()), intendedAt);
-                } else {
-                    refused.incrementAndGet();
+                try {
+                    if (r != null && r.ok()) {
+                        intended.put(UUID.fromString(Json.tree(r.body()).path("runId").asString()), intendedAt);
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                } finally {
+                    // released last: the phase ends when every permit is back, and every answer must be counted then
+                    inFlight.release();
                 }
             });
         }
@@ -85,7 +89,7 @@ public final class LatencyScenario implements Scenario {
         }
 
         long accepted = intended.size();
-        long done = ctx.awaitCount(scenario + " runs SUCCEEDED", () -> ctx.db().runs(prefix, "SUCCEEDED"), accepted,
+        ctx.awaitCount(scenario + " runs SUCCEEDED", () -> ctx.db().runs(prefix, "SUCCEEDED"), accepted,
                 o.drainTimeout());
         Instant drainEnd = Instant.now();
         List<Database.RunTimes> times = ctx.db().runTimes(prefix);
@@ -113,7 +117,8 @@ public final class LatencyScenario implements Scenario {
         ctx.report().add(scenario, "completion rate during the load phase", null, completedInPhase / phaseSeconds,
                 "runs/s", "offered " + rate + " runs/s; sent " + sent + " of " + n + ", accepted " + accepted
                         + (refused.get() > 0 ? ", refused " + refused.get() : ""));
-        long backlog = accepted - done;
+        long backlog = ctx.db().count("SELECT count(*) FROM dispatcher.task_run WHERE task_name LIKE ? "
+                + "AND state IN ('QUEUED', 'RUNNING')", prefix + "%");
         ctx.report().add(scenario, "backlog after the " + o.drainTimeout().toSeconds() + " s drain timeout", "latency.backlog",
                 backlog, "runs", backlog > 0 ? "the system could not keep up with " + rate + " runs/s" : null);
     }

@@ -31,7 +31,7 @@ class StatisticsTest {
 
         assertThat(latency.maxMillis()).isCloseTo(90_000, within(90.0));
         assertThat(latency.lowerBounds()).isEqualTo(1);
-        assertThat(latency.summary()).contains("1 unfinished counted at their lower bound");
+        assertThat(latency.summary()).contains("1 not sent or not there in time, counted at their lower bound");
     }
 
     @Test
