@@ -1,0 +1,208 @@
+package io.polysync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The benchmark program: for each mode, a fresh bench database, the deployment started from the packaged jars, the
+ * selected scenarios one after another with their cost, and one result file per mode in bench/results. A scenario
+ * that fails is reported and the next one runs; when a scenario leaves runs unfinished past the drain timeout, the
+ * deployment is started afresh on a new database so the next scenario is not measured behind that backlog.
+ */
+public final class Bench {
+
+    private static final Map<String, Scenario> SCENARIOS = Map.of(
+            "throughput", new ThroughputScenario(),
+            "latency", new LatencyScenario(),
+            "handoff", new HandoffScenario(),
+            "cron", new CronScenario(),
+            "scale", new ScaleScenario());
+
+    private final Options options;
+    private final Database db;
+    private final AtomicReference<Deployment> running = new AtomicReference<>();
+
+    private Bench(Options options) {
+        this.options = options;
+        this.db = new Database(options.adminDbUrl(), options.benchDatabase());
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Bench bench = new Bench(options);
+        // processes die with the benchmark, also on Ctrl-C and on failure
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopRunning, "bench-stop"));
+        int failures = 0;
+        for (String mode : options.modes()) {
+            try {
+                failures += bench.runMode(mode);
+            } catch (RuntimeException e) {
+                failures++;
+                System.err.println("mode " + mode + " failed: " + e.getMessage());
+                e.printStackTrace();
+            } finally {
+                bench.stopRunning();
+            }
+        }
+        System.exit(failures == 0 ? 0 : 1);
+    }
+
+    private int runMode(String mode) {
+        Report report = new Report();
+        Instant started = Instant.now();
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
+        Path work = options.root().resolve("bench").resolve("target").resolve("work").resolve(mode);
+        String loadBefore = Machine.loadAverage();
+        String machine = Machine.describe(db);
+        System.out.println("== " + mode + " (" + (options.quick() ? "quick" : "full") + ") ==");
+        Deployment deployment = deploy(mode, work);
+        int failures = 0;
+        List<String> selected = Options.ALL_SCENARIOS.stream().filter(options.scenarios()::contains).toList();
+        for (String name : selected) {
+            Scenario scenario = SCENARIOS.get(name);
+            System.out.println("-- " + scenario.name() + " (" + mode + ")");
+            Context context = new Context(options, deployment, db, report);
+            Cost cost = Cost.start(deployment, db);
+            try {
+                scenario.run(context);
+            } catch (Exception e) {
+                failures++;
+                report.note(scenario.name() + " FAILED: " + e.getMessage());
+                e.printStackTrace();
+            } finally {
+                context.close();
+            }
+            try {
+                cost.finish(report, scenario.name());
+            } catch (RuntimeException e) {
+                report.note(scenario.name() + ": cost not measured: " + e.getMessage());
+            }
+            if (!name.equals(selected.get(selected.size() - 1))) {
+                deployment = settle(mode, work, deployment, report, scenario.name());
+            }
+        }
+        String loadAfter = Machine.loadAverage();
+        Path file = options.root().resolve("bench").resolve("results")
+                .resolve(stamp + "-" + mode + (options.quick() ? "-quick" : "") + ".md");
+        String header = "# Polysync benchmark: " + mode + (options.quick() ? " (QUICK preset: not a measurement)" : "")
+                + "\n\nStarted " + started + ", finished " + Instant.now() + ".\n\n## Machine\n\n" + machine
+                + "\n- load average before: " + loadBefore + "\n- load average after: " + loadAfter
+                + "\n\n## Deployment\n\n" + describe(mode) + "\n\n## Settings\n\n" + options.describe() + "\n";
+        String footer = "## How to read this\n\nbench/README.md explains every figure. Targets are those of "
+                + "io.polysync.bench.Targets (where issue 10 named no bound, a reading of its loads: see that class); "
+                + "\"MISSED by\" gives the distance to the target and its share of it. A load average well above "
+                + "nproc means other work shared the machine and the figures understate Polysync.\n";
+        report.write(file, header, footer);
+        System.out.println();
+        System.out.println(report.table());
+        System.out.println(report.notes());
+        System.out.println("written to " + file);
+        return failures;
+    }
+
+    private Deployment deploy(String mode, Path work) {
+        stopRunning();
+        db.recreate();
+        Deployment deployment = mode.equals("standalone")
+                ? new Deployment.Standalone(options, work, db.benchUrl())
+                : new Deployment.Distributed(options, work, db.benchUrl());
+        running.set(deployment);
+        Instant start = Instant.now();
+        deployment.start();
+        System.out.println("   " + mode + " ready in " + Report.number(Rates.seconds(start, Instant.now())) + " s");
+        new PolysyncApi(deployment.apiUrl()).ensureNoopJob();
+        return deployment;
+    }
+
+    /**
+     * Waits for what the scenario left running to finish; if it does not within the drain timeout, starts the
+     * deployment afresh, so the next scenario does not queue behind the backlog.
+     */
+    private Deployment settle(String mode, Path work, Deployment deployment, Report report, String scenario) {
+        Context probe = new Context(options, deployment, db, report);
+        long left;
+        try {
+            probe.awaitCount("runs left unfinished after " + scenario + ", negated",
+                    () -> -db.unfinished(), 0, options.drainTimeout());
+            left = db.unfinished();
+        } catch (RuntimeException e) {
+            left = -1;
+        }
+        boolean dead = deployment.processes().values().stream().anyMatch(p -> !p.isAlive());
+        if (left == 0 && !dead) {
+            return deployment;
+        }
+        report.note("after " + scenario + ": " + (dead ? "a process had died (logs in " + work + "); "
+                : left + " runs still unfinished after the drain timeout; ")
+                + "the deployment was restarted on a fresh database for the next scenario");
+        return deploy(mode, work);
+    }
+
+    private String describe(String mode) {
+        return mode.equals("standalone")
+                ? "- standalone/target/polysync-standalone.jar: the four services and an embedded KRaft broker in one "
+                        + "JVM, on PostgreSQL database " + options.benchDatabase() + " (created fresh)"
+                : "- one Kafka broker process (KRaft, -Xmx512m), task-service (API), one scheduler-service, one "
+                        + "dispatcher-service, two worker-service processes, each <module>/target/<module>.jar, on "
+                        + "PostgreSQL database " + options.benchDatabase() + " (created fresh)";
+    }
+
+    private void stopRunning() {
+        Deployment deployment = running.getAndSet(null);
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    /** The machine's description for the result file. */
+    static final class Machine {
+
+        static String describe(Database db) {
+            return String.join("\n",
+                    "- nproc: " + Runtime.getRuntime().availableProcessors(),
+                    "- memory: " + firstLine("/proc/meminfo", "MemTotal:"),
+                    "- CPU: " + firstLine("/proc/cpuinfo", "model name"),
+                    "- kernel: " + read("/proc/sys/kernel/osrelease"),
+                    "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                    "- PostgreSQL: " + db.version(),
+                    "- PostgreSQL synchronous_commit: " + db.setting("synchronous_commit")
+                            + ", fsync: " + db.setting("fsync"));
+        }
+
+        static String loadAverage() {
+            return read("/proc/loadavg");
+        }
+
+        private static String firstLine(String file, String prefix) {
+            try {
+                return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+
+        private static String read(String file) {
+            try {
+                return Files.readString(Path.of(file)).trim();
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+
+}

@@ -1,0 +1,70 @@
+package io.polysync.bench;
+
+import io.polysync.systemtest.harness.OsProcess;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Scenario 6, taken around every other scenario: CPU seconds and peak RSS per process, and PostgreSQL transactions
+ * of the bench database per run completed.
+ */
+public final class Cost {
+
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, Double> cpu = new LinkedHashMap<>();
+    private final Deployment deployment;
+    private final Database db;
+    private final long transactions;
+    private final long succeeded;
+
+    private Cost(Deployment deployment, Database db) {
+        this.deployment = deployment;
+        this.db = db;
+        deployment.processes().forEach((name, p) -> {
+            if (p.isAlive()) {
+                pids.put(name, p.pid());
+                cpu.put(name, ProcessCost.cpuSeconds(p.pid()));
+                ProcessCost.resetPeak(p.pid());
+            }
+        });
+        this.transactions = db.transactions();
+        this.succeeded = succeeded(db);
+    }
+
+    public static Cost start(Deployment deployment, Database db) {
+        return new Cost(deployment, db);
+    }
+
+    public void finish(Report report, String scenario) {
+        StringBuilder detail = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, OsProcess> e : deployment.processes().entrySet()) {
+            OsProcess p = e.getValue();
+            if (!p.isAlive() || !pids.containsKey(e.getKey())) {
+                continue;
+            }
+            boolean restarted = p.pid() != pids.get(e.getKey());
+            double used = ProcessCost.cpuSeconds(p.pid()) - (restarted ? 0 : cpu.get(e.getKey()));
+            total += used;
+            detail.append(e.getKey()).append(' ').append(Report.number(used)).append(" CPU s, peak RSS ")
+                    .append(Report.number(ProcessCost.peakRssMiB(p.pid()))).append(" MiB")
+                    .append(restarted ? " (restarted: since its restart)" : "").append("; ");
+        }
+        report.add(scenario, "cost: CPU seconds, all Polysync processes", null, total, "CPU s", detail.toString());
+        // pg_stat_database is updated when a backend reports, at most about once a second: let it catch up
+        Deployment.sleep(java.time.Duration.ofSeconds(2));
+        long runs = succeeded(db) - succeeded;
+        long xact = db.transactions() - transactions;
+        report.add(scenario, "cost: PostgreSQL transactions per run SUCCEEDED", runs > 0 ? "cost.pg-xact" : null,
+                runs > 0 ? (double) xact / runs : Double.NaN, "xact/run", xact + " transactions, " + runs + " runs");
+    }
+
+    private static long succeeded(Database db) {
+        try {
+            return db.count("SELECT count(*) FROM dispatcher.task_run WHERE state = 'SUCCEEDED'");
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+}
