@@ -107,7 +107,7 @@ public final class LatencyScenario implements Scenario {
         }
         ctx.report().add(scenario, "intended send → RUNNING recorded, p50", "latency.running.p50",
                 running.percentileMillis(50), "ms", running.summary());
-        ctx.report().add(scenario, "intended send → RUNNING recorded, p99", "latency.running.p99",
+        ctx.report().add(scenario, "intended send → RUNNING recorded, p99", "latency.running.p99@" + rate,
                 running.percentileMillis(99), "ms", null);
         ctx.report().add(scenario, "intended send → SUCCEEDED recorded, p50", "latency.succeeded.p50",
                 succeeded.percentileMillis(50), "ms", succeeded.summary());

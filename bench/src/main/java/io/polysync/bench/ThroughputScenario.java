@@ -71,10 +71,10 @@ public final class ThroughputScenario implements Scenario {
                 total - apiOutcome.refused(), o.drainTimeout().plus(Duration.ofSeconds(total / 20)));
         List<Instant> completions = Context.sorted(ctx.db().runTimes(PREFIX).stream()
                 .map(Database.RunTimes::succeededRecorded).toList());
-        ctx.report().add(name(), "completion rate, first to last SUCCEEDED", "throughput.rate",
+        ctx.report().add(name(), "completion rate, first to last SUCCEEDED", "throughput.rate." + ctx.deployment().name(),
                 Rates.firstToLast(completions), "runs/s", succeeded + " of " + total + " succeeded");
         ctx.report().add(name(), "sustained rate (SUCCEEDED between the 10th and 90th percentile completion)",
-                "throughput.sustained", Rates.steadyMiddle(completions), "runs/s",
+                "throughput.sustained." + ctx.deployment().name(), Rates.steadyMiddle(completions), "runs/s",
                 "the backlog never empties during that part, so this is the rate it does not grow at");
         if (!completions.isEmpty()) {
             ctx.report().add(name(), "first trigger sent → last SUCCEEDED recorded", null,
