@@ -1,14 +1,15 @@
 package io.polysync.bench;
 
+import io.polysync.systemtest.harness.Ledger;
+import io.polysync.systemtest.harness.Ledger.RowMapper;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,22 +73,9 @@ public final class Database {
         return run(adminUrl, sql, mapper, args);
     }
 
+    /** One connection per query: the benchmark reads after the fact, never on a hot path of its own. */
     private static <T> List<T> run(String url, String sql, RowMapper<T> mapper, Object... args) {
-        try (Connection c = DriverManager.getConnection(url, "postgres", "");
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return new Ledger(url).query(sql, mapper, args);
     }
 
     public static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -95,10 +83,6 @@ public final class Database {
         return t == null ? null : t.toInstant();
     }
 
-    @FunctionalInterface
-    public interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
 
     /** Runs of tasks whose name starts with {@code prefix}, by state. */
     public long runs(String prefix, String state) {
