@@ -49,26 +49,12 @@ public class RunLedger {
     }
 
     /**
-     * Queues the run the trigger asks for, records it, announces it and hands it to admission, all in one
-     * transaction.
-     *
-     * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when the definition has not arrived
-     *                                                                          yet (retry later)
-     */
-    @Transactional
-    public void queue(TriggerRequested trigger) {
-        validate(trigger);
-        if (runs.existsByTriggerId(trigger.triggerId())) {
-            duplicate(trigger);
-            return;
-        }
-        create(trigger);
-    }
-
-    /**
-     * Queues the runs a batch of triggers asks for, in order, in one transaction: as {@link #queue} each, and a
-     * trigger repeated within the batch is a duplicate like one whose run already exists. Whether their runs exist is
+     * Queues the runs a batch of triggers asks for, in order, in one transaction: each run is recorded, announced and
+     * handed to admission, and a trigger repeated within the batch is a duplicate like one whose run already exists. Whether their runs exist is
      * asked once for the whole batch. If any trigger fails, nothing of the batch is kept.
+     *
+     * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when a definition has not arrived
+     *                                                                          yet (retry later)
      */
     @Transactional
     public void queueAll(List<TriggerRequested> triggers) {

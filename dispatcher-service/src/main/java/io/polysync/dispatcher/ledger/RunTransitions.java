@@ -60,14 +60,8 @@ public class RunTransitions {
         this.clock = clock;
     }
 
-    @Transactional
-    public void apply(WorkerReport report) {
-        validate(report);
-        decide(report, runs.findForUpdate(report.runId()));
-    }
-
     /**
-     * Applies a batch of reports, in order, in one transaction: as {@link #apply} each. Their runs are locked with
+     * Applies a batch of reports, in order, in one transaction, each as a guarded transition. Their runs are locked with
      * one query up front; reports on one run (a start, then its success) each see what the one before did, since
      * they judge the same managed run. If any report fails, nothing of the batch is kept.
      */

@@ -16,8 +16,6 @@ import java.util.UUID;
 
 public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
 
-    boolean existsByTriggerId(UUID triggerId);
-
     /** Of {@code triggerIds}, those that already have their run: one query for a whole batch of triggers. */
     @Query("select r.triggerId from TaskRun r where r.triggerId in :triggerIds")
     List<UUID> findTriggerIdsIn(@Param("triggerIds") Collection<UUID> triggerIds);
