@@ -9,16 +9,13 @@ import io.polysync.model.param.Parameters;
 import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.DependencySnapshot;
-import io.polysync.model.task.JobSnapshot;
 import io.polysync.model.task.OutputMapping;
 import io.polysync.runtime.outbox.Outbox;
-import io.polysync.task.definition.Task;
-import io.polysync.task.definition.TaskRepository;
+import io.polysync.task.run.TriggerDefinitions.TriggerDefinition;
 import io.polysync.task.run.TriggerRejectedException.Reason;
 import io.polysync.task.validation.Errors;
 import io.polysync.task.validation.FieldError;
 import io.polysync.task.vault.VaultReferences;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -29,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -51,21 +49,21 @@ public class TriggerAcceptance {
     public record Acceptance(RunAccepted run, boolean duplicate) {
     }
 
-    private final TaskRepository tasks;
+    private final TriggerDefinitions definitions;
+    private final AcceptedRuns accepted;
     private final TaskRunRepository runs;
-    private final RunHistoryRepository history;
     private final Outbox outbox;
     private final ParameterValidation validation;
     private final VaultReferences vaults;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public TriggerAcceptance(TaskRepository tasks, TaskRunRepository runs,
-                             RunHistoryRepository history, Outbox outbox, ParameterValidation validation,
-                             VaultReferences vaults, PlatformTransactionManager transactions, Clock clock) {
-        this.tasks = tasks;
+    TriggerAcceptance(TriggerDefinitions definitions, AcceptedRuns accepted, TaskRunRepository runs, Outbox outbox,
+                      ParameterValidation validation, VaultReferences vaults, PlatformTransactionManager transactions,
+                      Clock clock) {
+        this.definitions = definitions;
+        this.accepted = accepted;
         this.runs = runs;
-        this.history = history;
         this.outbox = outbox;
         this.validation = validation;
         this.vaults = vaults;
@@ -79,19 +77,13 @@ public class TriggerAcceptance {
      * @throws TriggerRejectedException naming every problem; nothing was written
      */
     public Acceptance accept(RunRequest request) {
-        try {
-            return tx.execute(status -> start(request));
-        } catch (DataIntegrityViolationException concurrentSameKey) {
-            // another request with the same key committed first: this attempt now finds its run
-            return tx.execute(status -> start(request));
-        }
+        return tx.execute(status -> start(request));
     }
 
     /**
      * Accepts the request inside the caller's transaction, so many requests share one commit. A rejection leaves
-     * that transaction as it was (nothing written, nothing marked for rollback); a request that loses a race for its
-     * key fails the whole transaction with a {@link DataIntegrityViolationException}, and {@link #accept} then finds
-     * its run.
+     * that transaction as it was (nothing written, nothing marked for rollback); a request that races another with
+     * the same key waits for that one's transaction and, once it committed, answers its run as a duplicate.
      *
      * @throws TriggerRejectedException naming every problem; nothing was written
      */
@@ -103,31 +95,31 @@ public class TriggerAcceptance {
     }
 
     private Acceptance start(RunRequest request) {
-        Task task = tasks.findByName(request.taskName()).orElseThrow(() -> new TriggerRejectedException(
+        TriggerDefinition task = definitions.find(request.taskName()).orElseThrow(() -> new TriggerRejectedException(
                 Reason.UNKNOWN_TASK, List.of(new FieldError("name", "no task named '" + request.taskName() + "'"))));
         checkRequest(request);
 
-        UUID triggerId = Ids.triggerId(task.id(), request.triggerType(), request.idempotencyKey());
+        UUID triggerId = Ids.triggerId(task.taskId(), request.triggerType(), request.idempotencyKey());
         UUID runId = Ids.runId(triggerId);
-        TaskRun existing = runs.findById(runId).orElse(null);
-        if (existing != null) {
-            return new Acceptance(new RunAccepted(existing.runId(), existing.state()), true);
+        Optional<RunState> existing = accepted.stateOf(runId);
+        if (existing.isPresent()) {
+            return new Acceptance(new RunAccepted(runId, existing.get()), true);
         }
 
-        // the job and platform came with the task; schedules and contention profiles play no part in a trigger
-        JobSnapshot job = task.job().snapshot();
-        Map<String, Object> mappedInputs = mappedInputs(task.dependencySnapshots());
-        checkParameters(job, Parameters.effective(job.defaults(), task.parameters(), mappedInputs,
-                request.overrides()));
+        // schedules and contention profiles play no part in a trigger
+        Map<String, Object> mappedInputs = mappedInputs(task.dependencies());
+        checkParameters(task.parameterSchema(), Parameters.effective(task.jobDefaults(), task.parameters(),
+                mappedInputs, request.overrides()));
 
         Instant now = clock.instant();
-        TaskRun run = runs.saveAndFlush(TaskRun.queued(runId, task.id(), task.name(), request.triggerType(), 1,
-                task.definitionVersion(), request.requestedBy(), now));
-        history.save(RunHistoryEntry.transition(runId, RunState.QUEUED, now, queuedReason(request)));
-        outbox.append(Topics.TRIGGERS, task.id().toString(), new TriggerRequested(triggerId, runId, task.id(),
-                task.name(), request.triggerType(), mappedInputs, request.overrides(), 1, null,
+        if (!accepted.insertQueued(runId, task, request, queuedReason(request), now)) {
+            // a concurrent request with the same key committed it first: answer its run, publish nothing
+            return new Acceptance(new RunAccepted(runId, accepted.stateOf(runId).orElseThrow()), true);
+        }
+        outbox.append(Topics.TRIGGERS, task.taskId().toString(), new TriggerRequested(triggerId, runId,
+                task.taskId(), task.name(), request.triggerType(), mappedInputs, request.overrides(), 1, null,
                 task.definitionVersion(), request.requestedBy(), null, now));
-        return new Acceptance(new RunAccepted(runId, run.state()), false);
+        return new Acceptance(new RunAccepted(runId, RunState.QUEUED), false);
     }
 
     /** What can be judged without the definition: the key, and the vault references in the overrides. */
@@ -145,8 +137,8 @@ public class TriggerAcceptance {
         }
     }
 
-    private void checkParameters(JobSnapshot job, Map<String, Object> effective) {
-        List<ParameterProblem> problems = validation.validate(job.parameterSchema(), effective);
+    private void checkParameters(Map<String, Object> schema, Map<String, Object> effective) {
+        List<ParameterProblem> problems = validation.validate(schema, effective);
         if (!problems.isEmpty()) {
             throw new TriggerRejectedException(Reason.INVALID_PARAMETERS, problems.stream()
                     .map(p -> new FieldError(p.field().isEmpty() ? "parameters" : "parameters." + p.field(),

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -97,6 +98,48 @@ class RunsIT extends IntegrationTest {
         assertThat(parameters.path("failMessage").asString()).isEqualTo("vault://main/message");
         assertThat(parameters.size()).isEqualTo(2);
         assertThat(history(runId.toString())).containsExactly("TRANSITION QUEUED", "TRANSITION RUNNING");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void runOnceJudgesTheTaskAndJobAsTheyAreNowNotAsTheyWereAtTheFirstTrigger() {
+        String task = unique("changing");
+        UUID firstId = createNoopTask(task, List.of());
+        String job = api.get("/api/v1/tasks/" + task).body().path("job").asString();
+        assertThat(api.postEmpty("/api/v1/tasks/" + task + "/runs").status()).isEqualTo(202);
+
+        assertThat(api.send("PUT", "/api/v1/tasks/" + task, json(Map.of("job", job, "priority", 7))).status())
+                .isEqualTo(200);
+        String second = api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString();
+        assertThat(api.get("/api/v1/runs/" + second).body().path("definitionVersion").asLong()).isEqualTo(2);
+
+        String longMessage = json(Map.of("parameters", Map.of("failMessage", "longer than three")));
+        assertThat(api.post("/api/v1/tasks/" + task + "/runs", longMessage).status()).isEqualTo(202);
+        JsonNode jobView = api.get("/api/v1/jobs/" + job).body();
+        Map<String, Object> schema = Json.decode(jobView.path("parameterSchema").toString(), Map.class);
+        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
+        Map<String, Object> failMessage = new LinkedHashMap<>((Map<String, Object>) properties.get("failMessage"));
+        failMessage.put("maxLength", 3);
+        properties.put("failMessage", failMessage);
+        Map<String, Object> narrower = new LinkedHashMap<>(schema);
+        narrower.put("properties", properties);
+        Api.Response narrowed = api.send("PUT", "/api/v1/jobs/" + job, json(Map.of("name", job,
+                "platform", jobView.path("platform").asString(), "jobType", "noop", "parameterSchema", narrower)));
+        assertThat(narrowed.status()).as(narrowed.text()).isEqualTo(200);
+        Api.Response rejected = api.post("/api/v1/tasks/" + task + "/runs", longMessage);
+        assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
+        assertThat(rejected.errorFields()).containsExactly("parameters.failMessage");
+
+        assertThat(api.send("DELETE", "/api/v1/tasks/" + task, null).status()).isEqualTo(204);
+        assertThat(api.postEmpty("/api/v1/tasks/" + task + "/runs").status()).isEqualTo(404);
+        Api.Response recreated = api.post("/api/v1/tasks", json(Map.of("name", task, "job", job)));
+        assertThat(recreated.status()).as(recreated.text()).isEqualTo(201);
+        UUID secondId = UUID.fromString(recreated.body().path("id").asString());
+        String third = api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString();
+        TriggerRequested trigger = Json.decode(TopicProbe.await(Topics.TRIGGERS, r -> r.value().contains(third))
+                .value(), TriggerRequested.class);
+        assertThat(trigger.taskId()).isEqualTo(secondId).isNotEqualTo(firstId);
+        assertThat(trigger.definitionVersion()).isEqualTo(1);
     }
 
     @Test
