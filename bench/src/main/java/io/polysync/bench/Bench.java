@@ -28,6 +28,7 @@ public final class Bench {
     private final Options options;
     private final Database db;
     private final AtomicReference<Deployment> running = new AtomicReference<>();
+    private final AtomicReference<Comparison> comparing = new AtomicReference<>();
 
     private Bench(Options options) {
         this.options = options;
@@ -49,7 +50,7 @@ public final class Bench {
         int failures = 0;
         for (String mode : options.modes()) {
             try {
-                failures += bench.runMode(mode);
+                failures += Library.NAMES.contains(mode) ? bench.runLibraryMode(mode) : bench.runMode(mode);
             } catch (RuntimeException e) {
                 failures++;
                 System.err.println("mode " + mode + " failed: " + e.getMessage());
@@ -64,7 +65,6 @@ public final class Bench {
     private int runMode(String mode) {
         Report report = new Report();
         Instant started = Instant.now();
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
         Path work = options.root().resolve("bench").resolve("target").resolve("work").resolve(mode);
         String loadBefore = Machine.loadAverage();
         String machine = Machine.describe(db);
@@ -95,23 +95,71 @@ public final class Bench {
                 deployment = settle(mode, work, deployment, report, scenario.name());
             }
         }
+        write(mode, started, machine, loadBefore, describe(mode), options.describe(), report,
+                "Targets are those of io.polysync.bench.Targets (where issue 10 named no bound, a reading of its "
+                        + "loads: see that class); \"MISSED by\" gives the distance to the target and its share of it. "
+                        + "A load average well above nproc means other work shared the machine and the figures "
+                        + "understate Polysync.");
+        return failures;
+    }
+
+    /**
+     * A comparison mode: the throughput workload run by another library in a child JVM on its own fresh database
+     * (bench/README.md, "Comparison with other schedulers").
+     */
+    private int runLibraryMode(String mode) {
+        Report report = new Report();
+        Instant started = Instant.now();
+        Path work = options.root().resolve("bench").resolve("target").resolve("work").resolve(mode);
+        Comparison comparison = new Comparison(options, mode, work);
+        String loadBefore = Machine.loadAverage();
+        String machine = Machine.describe(comparison.db());
+        System.out.println("== " + mode + " (" + (options.quick() ? "quick" : "full") + ") ==");
+        System.out.println("-- throughput (" + mode + ")");
+        comparing.set(comparison);
+        int failures = 0;
+        try {
+            comparison.run(report);
+        } catch (Exception e) {
+            failures++;
+            report.note("throughput FAILED: " + e.getMessage());
+            e.printStackTrace();
+        } finally {
+            comparing.set(null);
+            comparison.close();
+        }
+        String settings = String.join("\n",
+                "- preset: " + (options.quick() ? "QUICK (small sizes; a smoke test, not a measurement)" : "full"),
+                "- scenario: throughput only: " + options.throughputRuns() + " one-time no-op jobs to run now, "
+                        + "submitted as fast as the library accepts them, drain timeout "
+                        + options.drainTimeout().toSeconds() + " s plus 1 s per 20 runs",
+                "- completion instant: System.nanoTime() when the no-op job returns, kept in an array by index "
+                        + "(io.polysync.bench.Completions); the library's tables are then polled until they hold "
+                        + "every job completed");
+        write(mode, started, machine, loadBefore, comparison.describe(), settings, report,
+                "Compare these figures with the throughput rows of a Polysync result file from the same machine and "
+                        + "PostgreSQL; bench/README.md says what differs in what each side does per run. A load "
+                        + "average well above nproc means other work shared the machine.");
+        return failures;
+    }
+
+    private void write(String mode, Instant started, String machine, String loadBefore, String deployment,
+                       String settings, Report report, String reading) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
         String loadAfter = Machine.loadAverage();
         Path file = options.root().resolve("bench").resolve("results")
                 .resolve(stamp + "-" + mode + (options.quick() ? "-quick" : "") + ".md");
-        String header = "# Polysync benchmark: " + mode + (options.quick() ? " (QUICK preset: not a measurement)" : "")
+        String title = Library.NAMES.contains(mode) ? "Comparison benchmark: " + mode : "Polysync benchmark: " + mode;
+        String header = "# " + title + (options.quick() ? " (QUICK preset: not a measurement)" : "")
                 + "\n\nStarted " + started + ", finished " + Instant.now() + ".\n\n## Machine\n\n" + machine
                 + "\n- load average before: " + loadBefore + "\n- load average after: " + loadAfter
-                + "\n\n## Deployment\n\n" + describe(mode) + "\n\n## Settings\n\n" + options.describe() + "\n";
-        String footer = "## How to read this\n\nbench/README.md explains every figure. Targets are those of "
-                + "io.polysync.bench.Targets (where issue 10 named no bound, a reading of its loads: see that class); "
-                + "\"MISSED by\" gives the distance to the target and its share of it. A load average well above "
-                + "nproc means other work shared the machine and the figures understate Polysync.\n";
+                + "\n\n## Deployment\n\n" + deployment + "\n\n## Settings\n\n" + settings + "\n";
+        String footer = "## How to read this\n\nbench/README.md explains every figure. " + reading + "\n";
         report.write(file, header, footer);
         System.out.println();
         System.out.println(report.table());
         System.out.println(report.notes());
         System.out.println("written to " + file);
-        return failures;
     }
 
     private Deployment deploy(String mode, Path work) {
@@ -162,6 +210,10 @@ public final class Bench {
     }
 
     private void stopRunning() {
+        Comparison comparison = comparing.getAndSet(null);
+        if (comparison != null) {
+            comparison.close();
+        }
         Deployment deployment = running.getAndSet(null);
         if (deployment != null) {
             deployment.close();

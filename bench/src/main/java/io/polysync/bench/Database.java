@@ -35,6 +35,10 @@ public final class Database {
         return benchUrl;
     }
 
+    public String benchName() {
+        return benchName;
+    }
+
     public void recreate() {
         try (Connection c = DriverManager.getConnection(adminUrl, "postgres", "");
              Statement s = c.createStatement()) {

@@ -38,7 +38,9 @@ public record Options(
         int createConcurrency,
         int workerConcurrency,
         String jvmOptions,
-        Duration startTimeout) {
+        Duration startTimeout,
+        int libraryWorkers,
+        int librarySubmitters) {
 
     public static final List<String> ALL_SCENARIOS = List.of("throughput", "latency", "handoff", "cron", "scale");
 
@@ -67,7 +69,9 @@ public record Options(
             Map.entry("create-concurrency", "32"),
             Map.entry("worker-concurrency", "8"),
             Map.entry("jvm-options", "-Xmx1g"),
-            Map.entry("start-timeout", "300s"));
+            Map.entry("start-timeout", "300s"),
+            Map.entry("library-workers", "16"),
+            Map.entry("library-submitters", "8"));
 
     /** Small sizes that finish in a few minutes per mode: a smoke test of the benchmark, not a measurement. */
     private static final Map<String, String> QUICK = Map.ofEntries(
@@ -106,12 +110,7 @@ public record Options(
             v.putAll(QUICK);
         }
         v.putAll(given);
-        String mode = v.get("mode");
-        List<String> modes = switch (mode) {
-            case "both" -> List.of("standalone", "distributed");
-            case "standalone", "distributed" -> List.of(mode);
-            default -> throw new IllegalArgumentException("--mode must be standalone, distributed or both: " + mode);
-        };
+        List<String> modes = modes(v.get("mode"));
         Set<String> scenarios = new java.util.LinkedHashSet<>(Arrays.asList(v.get("scenarios").split(",")));
         if (!ALL_SCENARIOS.containsAll(scenarios)) {
             throw new IllegalArgumentException("--scenarios takes some of " + ALL_SCENARIOS + ": " + scenarios);
@@ -129,7 +128,28 @@ public record Options(
                 Integer.parseInt(v.get("cron-every-second-tasks")), duration(v.get("cron-window")),
                 Integer.parseInt(v.get("cron-minute-tasks")), Integer.parseInt(v.get("scale-tasks")),
                 duration(v.get("idle-window")), Integer.parseInt(v.get("create-concurrency")),
-                Integer.parseInt(v.get("worker-concurrency")), v.get("jvm-options"), duration(v.get("start-timeout")));
+                Integer.parseInt(v.get("worker-concurrency")), v.get("jvm-options"), duration(v.get("start-timeout")),
+                Integer.parseInt(v.get("library-workers")), Integer.parseInt(v.get("library-submitters")));
+    }
+
+    /**
+     * A comma list of standalone, distributed, both (the two of them) and the compared libraries (db-scheduler,
+     * quartz, jobrunr), in the order given, each once.
+     */
+    static List<String> modes(String text) {
+        java.util.LinkedHashSet<String> modes = new java.util.LinkedHashSet<>();
+        for (String mode : text.split(",")) {
+            String m = mode.trim();
+            if (m.equals("both")) {
+                modes.addAll(List.of("standalone", "distributed"));
+            } else if (m.equals("standalone") || m.equals("distributed") || Library.NAMES.contains(m)) {
+                modes.add(m);
+            } else {
+                throw new IllegalArgumentException("--mode takes a comma list of standalone, distributed, both, "
+                        + String.join(", ", Library.NAMES) + ": " + text);
+            }
+        }
+        return List.copyOf(modes);
     }
 
     /** {@code 30s}, {@code 5m}, {@code 500ms}. */
@@ -169,6 +189,8 @@ public record Options(
                 "- worker concurrency: " + workerConcurrency + " per worker process (distributed: 2 workers; "
                         + "standalone: its one worker gets " + (2 * workerConcurrency) + ")",
                 "- service JVM options: " + jvmOptions,
+                "- compared libraries (their modes only): " + libraryWorkers + " worker threads, " + librarySubmitters
+                        + " submitting threads",
                 "- job type: noop (sleepMillis 0), priority 50; producer acks=all (the services' default)");
     }
 }

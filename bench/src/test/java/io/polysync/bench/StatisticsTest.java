@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class StatisticsTest {
@@ -135,6 +136,29 @@ class StatisticsTest {
         assertThat(quick.scaleTasks()).isEqualTo(50);
         assertThat(Options.parse().modes()).containsExactly("standalone", "distributed");
         assertThat(Options.parse().throughputRuns()).isEqualTo(20000);
+    }
+
+    @Test
+    void modesAreACommaListWhereBothMeansStandaloneAndDistributed() {
+        assertThat(Options.parse("--mode=standalone,db-scheduler,quartz,jobrunr").modes())
+                .containsExactly("standalone", "db-scheduler", "quartz", "jobrunr");
+        assertThat(Options.parse("--mode=jobrunr,both,standalone").modes())
+                .containsExactly("jobrunr", "standalone", "distributed");
+        assertThatThrownBy(() -> Options.parse("--mode=standalone,hangfire"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hangfire");
+    }
+
+    @Test
+    void aNoopRunTwiceKeepsItsFirstFinishAndCountsOnce() throws InterruptedException {
+        Completions completions = Completions.expect(2);
+        Completions.record(1);
+        long first = completions.finishedNanos()[1];
+        Completions.record(1);
+
+        assertThat(completions.finishedNanos()).containsExactly(0, first);
+        assertThat(completions.await(0)).isFalse();
+        Completions.record(0);
+        assertThat(completions.await(0)).isTrue();
     }
 
     @Test

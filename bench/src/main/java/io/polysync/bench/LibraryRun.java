@@ -1,0 +1,113 @@
+package io.polysync.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The child JVM of a comparison mode: one library, its scheduler and the submitters in one process, so its CPU is
+ * read from /proc like a Polysync process's. It talks to {@link Comparison} over stdin and stdout: it prints
+ * {@value #READY} once the library is started, submits and waits on {@value #GO}, writes the result file and prints
+ * {@value #DONE}, and stops the library and exits on the next line or end of input.
+ *
+ * <p>Arguments: library, JDBC URL of its database, runs, worker threads, submitting threads, drain timeout in ms,
+ * result file.
+ */
+public final class LibraryRun {
+
+    static final String READY = "LIBRARY-READY";
+    static final String GO = "GO";
+    static final String DONE = "LIBRARY-DONE";
+
+    private LibraryRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Library library = Library.of(args[0]);
+        String jdbcUrl = args[1];
+        int runs = Integer.parseInt(args[2]);
+        int workers = Integer.parseInt(args[3]);
+        int submitters = Integer.parseInt(args[4]);
+        long drainMillis = Long.parseLong(args[5]);
+        Path resultFile = Path.of(args[6]);
+        // one pairing of the two clocks, so every nanoTime below becomes an instant on the machine clock
+        long baseEpochNanos = epochNanos(Instant.now());
+        long baseNanos = System.nanoTime();
+
+        Completions completions = Completions.expect(runs);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (Library.Running running = library.start(jdbcUrl, workers, submitters)) {
+            System.out.println(READY);
+            System.out.flush();
+            if (!GO.equals(in.readLine())) {
+                return;
+            }
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicReference<String> firstRefusal = new AtomicReference<>();
+            long submitStart = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < submitters; t++) {
+                Thread thread = new Thread(() -> {
+                    for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
+                        try {
+                            running.submit(i);
+                        } catch (Exception | LinkageError e) {
+                            refused.incrementAndGet();
+                            firstRefusal.compareAndSet(null, e.toString());
+                        }
+                    }
+                }, "submit-" + t);
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            long submitEnd = System.nanoTime();
+            completions.await(drainMillis);
+            // the no-op has returned for every job; now until the library's own store holds each one as completed
+            long durableDone = -1;
+            long pending = -1;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                pending = running.pending();
+                if (pending == 0) {
+                    durableDone = System.nanoTime();
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            List<String> lines = new ArrayList<>(List.of(
+                    "submitted " + (runs - refused.get()),
+                    "refused " + refused.get(),
+                    "submit-start " + (baseEpochNanos + submitStart - baseNanos),
+                    "submit-end " + (baseEpochNanos + submitEnd - baseNanos),
+                    "durable-done " + (durableDone < 0 ? -1 : baseEpochNanos + durableDone - baseNanos),
+                    "pending-left " + pending,
+                    "first-refusal " + (firstRefusal.get() == null ? "" : firstRefusal.get().replace('\n', ' ')),
+                    "completions"));
+            for (long finished : completions.finishedNanos()) {
+                if (finished != 0) {
+                    lines.add(Long.toString(baseEpochNanos + finished - baseNanos));
+                }
+            }
+            Files.write(resultFile, lines);
+            System.out.println(DONE);
+            System.out.flush();
+            in.readLine();
+        }
+        System.exit(0);
+    }
+
+    static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+}
