@@ -8,19 +8,26 @@ import tools.jackson.core.type.TypeReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A JSON object stored as TEXT (the same column type on PostgreSQL and H2). Values are replaced, never mutated. */
+/**
+ * A JSON object stored as TEXT (the same column type on PostgreSQL and H2). Values are replaced, never mutated. Most
+ * stored objects are empty (the outputs of every run that has not succeeded), so those skip Jackson both ways.
+ */
 @Converter
 public class JsonObjectConverter implements AttributeConverter<Map<String, Object>, String> {
 
     private static final TypeReference<LinkedHashMap<String, Object>> TYPE = new TypeReference<>() { };
+    private static final String EMPTY = "{}";
 
     @Override
     public String convertToDatabaseColumn(Map<String, Object> value) {
-        return Json.encode(value == null ? Map.of() : value);
+        return value == null || value.isEmpty() ? EMPTY : Json.encode(value);
     }
 
     @Override
     public Map<String, Object> convertToEntityAttribute(String column) {
-        return column == null ? Map.of() : Json.mapper().readValue(column, TYPE);
+        if (column == null) {
+            return Map.of();
+        }
+        return EMPTY.equals(column) ? new LinkedHashMap<>() : Json.mapper().readValue(column, TYPE);
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,23 +32,19 @@ public class RunReadModel {
 
     private static final Logger log = LoggerFactory.getLogger(RunReadModel.class);
 
-    private final TaskRunRepository runs;
-    private final RunHistoryRepository history;
-    private final RunHistoryInserts inserts;
+    private final RunRows rows;
     private final Clock clock;
 
-    public RunReadModel(TaskRunRepository runs, RunHistoryRepository history, RunHistoryInserts inserts,
-                        Clock clock) {
-        this.runs = runs;
-        this.history = history;
-        this.inserts = inserts;
+    public RunReadModel(RunRows rows, Clock clock) {
+        this.rows = rows;
         this.clock = clock;
     }
 
     /**
      * Applies {@code events} in order, as one unit of work: the runs they touch are read with one query, their
-     * recorded transitions with another, and what changed is written with batched statements when it ends. Events of
-     * one run fold exactly as they would one at a time, so a poll may hold a run's whole life, duplicates and
+     * recorded transitions with another, and what changed is written with batched statements when it ends (each new
+     * run inserted once, as the whole poll left it; each changed run updated once). Events of one run fold exactly as
+     * they would one at a time, by {@link TaskRun}'s own rules, so a poll may hold a run's whole life, duplicates and
      * replays included.
      */
     @Transactional
@@ -75,6 +72,10 @@ public class RunReadModel {
         /** The newest WAITING entry's instant per run, in the database or by this poll. */
         private final Map<UUID, Instant> latestWaiting = new HashMap<>();
         private final List<RunHistoryEntry> entries = new ArrayList<>();
+        /** Runs first seen in this poll: inserted once, with whatever the rest of the poll made of them. */
+        private final Map<UUID, TaskRun> created = new LinkedHashMap<>();
+        /** Stored runs this poll changed: updated once each. */
+        private final Map<UUID, TaskRun> changed = new LinkedHashMap<>();
 
         Poll(List<? extends RunEvent> events) {
             Set<UUID> ids = new HashSet<>();
@@ -97,20 +98,15 @@ public class RunReadModel {
             if (ids.isEmpty()) {
                 return;
             }
-            runs.findAllById(ids).forEach(run -> byId.put(run.runId(), run));
+            rows.runs(ids).forEach(run -> byId.put(run.runId(), run));
             if (byId.isEmpty()) {
                 return;
             }
             if (transitions) {
-                for (Object[] row : history.transitionsOf(byId.keySet())) {
-                    recorded.computeIfAbsent((UUID) row[0], id -> EnumSet.noneOf(RunState.class))
-                            .add((RunState) row[1]);
-                }
+                recorded.putAll(rows.transitionsOf(byId.keySet()));
             }
             if (waits) {
-                for (Object[] row : history.latestWaitingOf(byId.keySet())) {
-                    latestWaiting.put((UUID) row[0], (Instant) row[1]);
-                }
+                latestWaiting.putAll(rows.latestWaitingOf(byId.keySet()));
             }
         }
 
@@ -129,6 +125,7 @@ public class RunReadModel {
             Instant latest = latestWaiting.get(run.runId());
             boolean stale = latest != null && !at.isAfter(latest);
             if (!stale && run.waitingFor(event.reason(), now)) {
+                markChanged(run);
                 entries.add(RunHistoryEntry.waiting(run.runId(), event.reason(), at));
                 latestWaiting.put(run.runId(), at);
             }
@@ -137,18 +134,22 @@ public class RunReadModel {
         void on(RunStateChanged event) {
             TaskRun run = byId.get(event.runId());
             if (run == null) {
-                run = runs.save(TaskRun.from(event, now));
+                run = TaskRun.from(event, now);
                 byId.put(run.runId(), run);
+                created.put(run.runId(), run);
                 recordOnce(event);
                 if (event.retryOf() != null) {
                     TaskRun previous = byId.get(event.retryOf());
-                    if (previous != null) {
-                        previous.retriedBy(event.runId(), now);
+                    if (previous != null && previous.retriedBy(event.runId(), now)) {
+                        markChanged(previous);
                     }
                 }
             } else {
-                run.learnParameters(event, now);
+                if (run.learnParameters(event, now)) {
+                    markChanged(run);
+                }
                 if (run.advance(event, now)) {
+                    markChanged(run);
                     recordOnce(event);
                 } else {
                     log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
@@ -163,6 +164,13 @@ public class RunReadModel {
                 return;
             }
             run.retryScheduled(event.retryRunId(), event.dueAt(), now);
+            markChanged(run);
+        }
+
+        private void markChanged(TaskRun run) {
+            if (!created.containsKey(run.runId())) {
+                changed.put(run.runId(), run);
+            }
         }
 
         private void recordOnce(RunStateChanged event) {
@@ -174,8 +182,9 @@ public class RunReadModel {
 
         /** The runs first (history rows reference them), then the history in the order it was made. */
         void write() {
-            runs.flush();
-            inserts.insertAll(entries);
+            rows.insertAll(created.values());
+            rows.updateAll(changed.values());
+            rows.insertHistory(entries);
         }
     }
 }

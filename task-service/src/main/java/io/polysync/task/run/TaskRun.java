@@ -17,8 +17,13 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import tools.jackson.core.type.TypeReference;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +36,17 @@ import java.util.UUID;
 public class TaskRun {
 
     private static final TypeReference<LinkedHashMap<String, Object>> PARAMETERS = new TypeReference<>() { };
+
+    private static final JsonObjectConverter OUTPUTS = new JsonObjectConverter();
+
+    /**
+     * The columns of {@code task_run}, in the order of {@link #columnValues}: {@code run_id} first, the
+     * {@code @Version} column last. Kept beside the field mapping so the JDBC path cannot drift from it.
+     */
+    static final List<String> COLUMNS = List.of("run_id", "task_id", "task_name", "state", "trigger_type", "attempt",
+            "retry_of", "retried_by", "next_retry_at", "queued_at", "started_at", "finished_at", "scheduled_for",
+            "outputs", "error_reason", "error_message", "error_retryable", "requested_by", "waiting_reason",
+            "definition_version", "parameters", "updated_at", "row_version");
 
     @Id
     @Column(name = "run_id")
@@ -111,6 +127,63 @@ public class TaskRun {
     protected TaskRun() {
     }
 
+    /**
+     * A run as {@link RunRows} reads it: the same mapping as the annotations above, by JDBC, detached from any
+     * persistence context. The read model folds events into runs read this way and writes them back itself.
+     */
+    static TaskRun stored(ResultSet row) throws SQLException {
+        TaskRun run = new TaskRun();
+        run.runId = row.getObject("run_id", UUID.class);
+        run.taskId = row.getObject("task_id", UUID.class);
+        run.taskName = row.getString("task_name");
+        run.state = RunState.valueOf(row.getString("state"));
+        run.triggerType = TriggerType.valueOf(row.getString("trigger_type"));
+        run.attempt = row.getInt("attempt");
+        run.retryOf = row.getObject("retry_of", UUID.class);
+        run.retriedBy = row.getObject("retried_by", UUID.class);
+        run.nextRetryAt = instant(row, "next_retry_at");
+        run.queuedAt = instant(row, "queued_at");
+        run.startedAt = instant(row, "started_at");
+        run.finishedAt = instant(row, "finished_at");
+        run.scheduledFor = instant(row, "scheduled_for");
+        run.outputs = OUTPUTS.convertToEntityAttribute(row.getString("outputs"));
+        String errorReason = row.getString("error_reason");
+        run.errorReason = errorReason == null ? null : FailureReason.valueOf(errorReason);
+        run.errorMessage = row.getString("error_message");
+        run.errorRetryable = row.getObject("error_retryable", Boolean.class);
+        run.requestedBy = row.getString("requested_by");
+        run.waitingReason = row.getString("waiting_reason");
+        run.definitionVersion = row.getLong("definition_version");
+        run.parameters = row.getString("parameters");
+        run.updatedAt = instant(row, "updated_at");
+        run.rowVersion = row.getLong("row_version");
+        return run;
+    }
+
+    /**
+     * The values of {@link #COLUMNS}, in that order, as a JDBC statement takes them. A run never stored has the
+     * version JPA would give it on insert.
+     */
+    Object[] columnValues() {
+        return new Object[] {runId, taskId, taskName, name(state), name(triggerType), attempt, retryOf, retriedBy,
+                utc(nextRetryAt), utc(queuedAt), utc(startedAt), utc(finishedAt), utc(scheduledFor),
+                OUTPUTS.convertToDatabaseColumn(outputs), name(errorReason), errorMessage, errorRetryable, requestedBy,
+                waitingReason, definitionVersion, parameters, utc(updatedAt), rowVersion == null ? 0L : rowVersion};
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String name(Enum<?> value) {
+        return value == null ? null : value.name();
+    }
+
     /** A run accepted by the API, recorded before the dispatcher has seen its trigger. */
     static TaskRun queued(UUID runId, UUID taskId, String taskName, TriggerType triggerType, int attempt,
                           long definitionVersion, String requestedBy, Instant now) {
@@ -180,12 +253,17 @@ public class TaskRun {
         updatedAt = now;
     }
 
-    /** The retry of this run appeared before (or without) the scheduler's announcement. */
-    void retriedBy(UUID retryRunId, Instant now) {
-        if (retriedBy == null) {
-            retriedBy = retryRunId;
-            updatedAt = now;
+    /**
+     * The retry of this run appeared before (or without) the scheduler's announcement; answers whether that was
+     * news.
+     */
+    boolean retriedBy(UUID retryRunId, Instant now) {
+        if (retriedBy != null) {
+            return false;
         }
+        retriedBy = retryRunId;
+        updatedAt = now;
+        return true;
     }
 
     /**

@@ -122,7 +122,8 @@ class TaskRunTest {
         UUID retry = UUID.randomUUID();
 
         run.retryScheduled(retry, T0.plusSeconds(30), T0);
-        run.retriedBy(UUID.randomUUID(), T0);
+
+        assertThat(run.retriedBy(UUID.randomUUID(), T0)).isFalse();
 
         assertThat(run.retriedBy()).isEqualTo(retry);
         assertThat(run.nextRetryAt()).isEqualTo(T0.plusSeconds(30));
