@@ -25,11 +25,11 @@ class AcceptedRuns {
             + "VALUES (?, ?, ?, 'QUEUED', ?, 1, ?, '{}', ?, ?, ?, 0) ON CONFLICT DO NOTHING";
 
     private final JdbcTemplate jdbc;
-    private final RunHistoryInserts history;
+    private final RunRows rows;
 
-    AcceptedRuns(JdbcTemplate jdbc, RunHistoryInserts history) {
+    AcceptedRuns(JdbcTemplate jdbc, RunRows rows) {
         this.jdbc = jdbc;
-        this.history = history;
+        this.rows = rows;
     }
 
     /** The run's state in the read model, if it has the run. */
@@ -50,7 +50,7 @@ class AcceptedRuns {
         if (inserted == 0) {
             return false;
         }
-        history.insertAll(List.of(RunHistoryEntry.transition(runId, RunState.QUEUED, now, reason)));
+        rows.insertHistory(List.of(RunHistoryEntry.transition(runId, RunState.QUEUED, now, reason)));
         return true;
     }
 }
