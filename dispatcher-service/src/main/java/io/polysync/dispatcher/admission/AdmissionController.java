@@ -3,8 +3,8 @@ package io.polysync.dispatcher.admission;
 import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.dispatcher.ledger.RunAdmission;
 import io.polysync.dispatcher.ledger.RunJournal;
+import io.polysync.dispatcher.ledger.RunRows;
 import io.polysync.dispatcher.ledger.TaskRun;
-import io.polysync.dispatcher.ledger.TaskRunRepository;
 import io.polysync.dispatcher.metrics.ProfileWaits;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
@@ -41,12 +41,12 @@ public class AdmissionController implements RunAdmission {
     private final DispatcherProperties properties;
     private final ApplicationEventPublisher events;
     private final ProfileWaits profileWaits;
-    private final TaskRunRepository ledger;
+    private final RunRows ledger;
     private final Clock clock;
 
     AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
                         DispatcherProperties properties, ApplicationEventPublisher events, ProfileWaits profileWaits,
-                        TaskRunRepository ledger, Clock clock) {
+                        RunRows ledger, Clock clock) {
         this.dispatch = dispatch;
         this.gates = gates;
         this.journal = journal;
@@ -95,9 +95,10 @@ public class AdmissionController implements RunAdmission {
         Instant now = at.truncatedTo(ChronoUnit.MICROS);
         List<String> profileNames = profileNames(task);
         if (task.maxConcurrentRuns() != null || !profileNames.isEmpty()) {
-            // the gates count and order runs with SQL of their own: what this transaction changed in the ledger
-            // through JPA (this run, and earlier runs of a poll of triggers) must be in the database before they look
-            ledger.flush();
+            // the gates count and order runs with SQL of their own: the runs this transaction queued before this one
+            // (earlier triggers of its poll) must be in the table before they look. This run need not be: it is not
+            // admitted yet, and the gates leave it out of the runs waiting before it.
+            ledger.writeNew();
         }
         gates.recordLimits(task.profiles());
         gates.lockTask(run.taskId());
