@@ -69,10 +69,16 @@ public class AdmissionController implements RunAdmission {
     }
 
     @Override
-    public void finished(TaskRun run) {
-        int released = gates.release(run.runId());
-        log.debug("run {} finished {}: {} profile permits released", run.runId(), run.state(), released);
-        events.publishEvent(new PermitsReleased(run.runId()));
+    public void finished(Collection<TaskRun> runs) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        int released = gates.release(runs.stream().map(TaskRun::runId).toList());
+        for (TaskRun run : runs) {
+            log.debug("run {} finished {}", run.runId(), run.state());
+            events.publishEvent(new PermitsReleased(run.runId()));
+        }
+        log.debug("{} finished runs released {} profile permits", runs.size(), released);
     }
 
     /** Keeps the newest limits of the profiles a task snapshot carries, as soon as the snapshot arrives. */

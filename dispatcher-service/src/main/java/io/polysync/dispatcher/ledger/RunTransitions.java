@@ -17,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +65,9 @@ public class RunTransitions {
     /**
      * Applies a batch of reports, in order, in one transaction, each as a guarded transition. Their runs are locked with
      * one query up front; reports on one run (a start, then its success) each see what the one before did, since
-     * they judge the same run object. The runs that changed are written back together at the end ({@link RunRows}).
-     * If any report fails, nothing of the batch is kept.
+     * they judge the same run object. At the end, what the runs that finished held is released in one go, and the
+     * runs that changed are written back together ({@link RunRows}). If any report fails, nothing of the batch is
+     * kept.
      */
     @Transactional
     public void applyAll(List<WorkerReport> reports) {
@@ -75,6 +77,7 @@ public class RunTransitions {
             locked.put(run.runId(), run);
         }
         Map<UUID, TaskRun> changed = new LinkedHashMap<>();
+        List<TaskRun> finished = new ArrayList<>();
         for (WorkerReport report : reports) {
             TaskRun run = locked.get(report.runId());
             if (run == null) {
@@ -90,8 +93,12 @@ public class RunTransitions {
             }
             if (decide(report, run)) {
                 changed.put(run.runId(), run);
+                if (run.state().isTerminal()) {
+                    finished.add(run);
+                }
             }
         }
+        admission.finished(finished);
         runs.writeReported(changed.values());
     }
 
@@ -109,9 +116,6 @@ public class RunTransitions {
             RunState previous = run.state();
             move(run, report, occurredAt(report, now), now);
             journal.transition(run, previous, transition.reason(), now);
-            if (run.state().isTerminal()) {
-                admission.finished(run);
-            }
             log.debug("run {}: {} -> {} ({})", run.runId(), previous, run.state(), transition.reason());
             return true;
         } else if (verdict instanceof Verdict.Renewal) {
