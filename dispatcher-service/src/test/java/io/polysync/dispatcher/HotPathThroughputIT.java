@@ -12,15 +12,21 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.ConfigurableTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.TransactionExecutionListener;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +49,7 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
     private static final int RUNS = 5_000;
     private static final int TASKS = 12;
     private static final int DUPLICATES = 200;
+    private static final String LISTENER_THREADS = "org.springframework.kafka.KafkaListenerEndpointContainer";
 
     @Autowired
     private JdbcTemplate jdbc;
@@ -57,9 +64,13 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
     void everyTriggerMakesOneRunThatSucceedsWithItsHistory() {
         // the shared context's leases are seconds long, shorter than queueing thousands of runs before any starts
         reaper.stop();
+        // the CPU measured is the hot path's as in production, not the shared context's debug logging of every run
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        logging.setLogLevel("io.polysync", LogLevel.INFO);
         try {
             loadAndCheck();
         } finally {
+            logging.setLogLevel("io.polysync", LogLevel.DEBUG);
             reaper.start();
         }
     }
@@ -91,6 +102,7 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
         String poisonKey = tasks.get(0).taskId().toString();
         long commitsBefore = commits.get();
         long xactBefore = xactCommits();
+        Map<Long, Long> cpuAtStart = listenerCpu();
         long started = System.nanoTime();
         for (int i = 0; i < RUNS; i++) {
             TriggerRequested trigger = triggers.get(i);
@@ -106,6 +118,7 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> runsOf(tasks) == TASKS + RUNS);
         long queued = System.nanoTime();
+        Map<Long, Long> cpuQueued = listenerCpu();
 
         for (TriggerRequested trigger : triggers) {
             kafka.send(Topics.WORKER_REPORTS, trigger.taskId().toString(), Json.encode(
@@ -118,6 +131,7 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> succeededOf(tasks) == RUNS);
         long finished = System.nanoTime();
+        Map<Long, Long> cpuFinished = listenerCpu();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class) == 0);
         long published = System.nanoTime();
@@ -132,6 +146,9 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
                 rate(queued, finished), millis(finished, published), rate(started, published), commitsDuring,
                 String.format("%.2f", (double) commitsDuring / RUNS), xactDuring,
                 String.format("%.2f", (double) xactDuring / RUNS));
+        log.info("hot path CPU of the dispatcher's listener threads: {} ms per 1000 runs queued, {} ms per 1000 runs"
+                        + " started and succeeded", cpuPerThousand(cpuAtStart, cpuQueued),
+                cpuPerThousand(cpuQueued, cpuFinished));
 
         probe(Topics.deadLetter(Topics.TRIGGERS)).awaitOne(r -> r.value() != null
                 && r.value().startsWith("{\"poison\": " + RUNS / 2));
@@ -153,6 +170,24 @@ class HotPathThroughputIT extends DispatcherIntegrationTest {
                 + " ON r.run_id = h.run_id WHERE h.kind = 'NOTE' AND h.reason LIKE 'dispatched to %' AND r.task_id IN ("
                 + taskIdList(tasks) + ")", Long.class);
         assertThat(dispatchNotes).isEqualTo(TASKS + RUNS);
+    }
+
+    /** CPU time so far of each Kafka listener thread, by thread id: the threads that run the hot path. */
+    private static Map<Long, Long> listenerCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (thread != null && thread.getThreadName().startsWith(LISTENER_THREADS)) {
+                cpu.put(thread.getThreadId(), threads.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        return cpu;
+    }
+
+    private static String cpuPerThousand(Map<Long, Long> from, Map<Long, Long> to) {
+        long nanos = to.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - from.getOrDefault(e.getKey(), 0L))).sum();
+        return String.format("%.0f", nanos / 1e6 * 1000 / RUNS);
     }
 
     private long runsOf(List<TaskSnapshot> tasks) {

@@ -3,8 +3,8 @@ package io.polysync.dispatcher.admission;
 import io.polysync.dispatcher.config.DispatcherProperties;
 import io.polysync.dispatcher.ledger.RunAdmission;
 import io.polysync.dispatcher.ledger.RunJournal;
+import io.polysync.dispatcher.ledger.RunRows;
 import io.polysync.dispatcher.ledger.TaskRun;
-import io.polysync.dispatcher.ledger.TaskRunRepository;
 import io.polysync.dispatcher.metrics.ProfileWaits;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
@@ -41,12 +41,12 @@ public class AdmissionController implements RunAdmission {
     private final DispatcherProperties properties;
     private final ApplicationEventPublisher events;
     private final ProfileWaits profileWaits;
-    private final TaskRunRepository ledger;
+    private final RunRows ledger;
     private final Clock clock;
 
     AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
                         DispatcherProperties properties, ApplicationEventPublisher events, ProfileWaits profileWaits,
-                        TaskRunRepository ledger, Clock clock) {
+                        RunRows ledger, Clock clock) {
         this.dispatch = dispatch;
         this.gates = gates;
         this.journal = journal;
@@ -69,10 +69,16 @@ public class AdmissionController implements RunAdmission {
     }
 
     @Override
-    public void finished(TaskRun run) {
-        int released = gates.release(run.runId());
-        log.debug("run {} finished {}: {} profile permits released", run.runId(), run.state(), released);
-        events.publishEvent(new PermitsReleased(run.runId()));
+    public void finished(Collection<TaskRun> runs) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        int released = gates.release(runs.stream().map(TaskRun::runId).toList());
+        for (TaskRun run : runs) {
+            log.debug("run {} finished {}", run.runId(), run.state());
+            events.publishEvent(new PermitsReleased(run.runId()));
+        }
+        log.debug("{} finished runs released {} profile permits", runs.size(), released);
     }
 
     /** Keeps the newest limits of the profiles a task snapshot carries, as soon as the snapshot arrives. */
@@ -95,9 +101,10 @@ public class AdmissionController implements RunAdmission {
         Instant now = at.truncatedTo(ChronoUnit.MICROS);
         List<String> profileNames = profileNames(task);
         if (task.maxConcurrentRuns() != null || !profileNames.isEmpty()) {
-            // the gates count and order runs with SQL of their own: what this transaction changed in the ledger
-            // through JPA (this run, and earlier runs of a poll of triggers) must be in the database before they look
-            ledger.flush();
+            // the gates count and order runs with SQL of their own: the runs this transaction queued before this one
+            // (earlier triggers of its poll) must be in the table before they look. This run need not be: it is not
+            // admitted yet, and the gates leave it out of the runs waiting before it.
+            ledger.writeNew();
         }
         gates.recordLimits(task.profiles());
         gates.lockTask(run.taskId());

@@ -9,6 +9,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -148,8 +150,9 @@ class AdmissionGates {
         }
     }
 
-    /** Frees every permit the run holds; admission stamps stay, the rate window still counts them. */
-    int release(UUID runId) {
-        return jdbc.update("DELETE FROM profile_permit WHERE run_id = ?", runId);
+    /** Frees every permit the runs hold, in one statement; admission stamps stay, the rate window still counts them. */
+    int release(Collection<UUID> runIds) {
+        String in = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+        return jdbc.update("DELETE FROM profile_permit WHERE run_id IN (" + in + ")", runIds.toArray());
     }
 }

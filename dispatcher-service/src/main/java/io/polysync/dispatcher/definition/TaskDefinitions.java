@@ -1,6 +1,7 @@
 package io.polysync.dispatcher.definition;
 
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.task.TaskSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -8,11 +9,19 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This dispatcher's copy of every task definition version published on {@code polysync.task-definitions}. Storing
  * is idempotent, so a replay of the compacted topic changes nothing.
+ *
+ * <p>The copy lives in the shared database; each replica also keeps, per task, the snapshot of the version it last
+ * resolved exactly. A stored version is never changed or removed (a deletion only adds a tombstone, and an exact
+ * version resolves whatever the tombstone says), so that snapshot stays right for as long as the replica runs, and a
+ * poll of triggers resolves its definitions without a query per trigger. One version per task bounds the memory by
+ * the number of tasks; a trigger of another version reads the database as before.
  */
 @Service
 public class TaskDefinitions {
@@ -22,6 +31,7 @@ public class TaskDefinitions {
     private final TaskDefinitionRepository definitions;
     private final TaskDeletionRepository deletions;
     private final Clock clock;
+    private final Map<UUID, Exact> lastExact = new ConcurrentHashMap<>();
 
     public TaskDefinitions(TaskDefinitionRepository definitions, TaskDeletionRepository deletions, Clock clock) {
         this.definitions = definitions;
@@ -63,9 +73,15 @@ public class TaskDefinitions {
      * @throws UnknownTaskException           when the task is deleted and no usable version ever arrived
      */
     public ResolvedDefinition resolve(UUID taskId, long version) {
+        Exact known = lastExact.get(taskId);
+        if (known != null && known.version() == version) {
+            return new ResolvedDefinition(known.task(), version, Optional.empty());
+        }
         Optional<TaskDefinition> exact = definitions.findById(new TaskDefinition.Key(taskId, version));
         if (exact.isPresent()) {
-            return new ResolvedDefinition(exact.get().snapshot(), version, Optional.empty());
+            TaskSnapshot task = exact.get().snapshot();
+            lastExact.put(taskId, new Exact(version, task));
+            return new ResolvedDefinition(task, version, Optional.empty());
         }
         Optional<TaskDefinition> newest = definitions.findFirstByTaskIdOrderByDefinitionVersionDesc(taskId);
         if (newest.isPresent() && newest.get().definitionVersion() > version) {
@@ -79,6 +95,10 @@ public class TaskDefinitions {
         }
         log.info("a trigger waits for definition version {} of task {}: not received yet, retrying", version, taskId);
         throw new DefinitionNotYetKnownException(taskId, version);
+    }
+
+    /** A stored version and its decoded snapshot, shared read-only by every run that executes it. */
+    private record Exact(long version, TaskSnapshot task) {
     }
 
     private long newestVersion(UUID taskId) {

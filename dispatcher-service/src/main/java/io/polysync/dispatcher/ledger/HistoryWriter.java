@@ -1,6 +1,5 @@
 package io.polysync.dispatcher.ledger;
 
-import jakarta.persistence.EntityManager;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -20,8 +19,8 @@ import java.util.List;
  * blocks that each replica pre-allocated would order the rows of a run that moved between replicas by replica, not by
  * time. Here the database numbers the rows as they are inserted, under the run's row lock, so they keep their order.
  *
- * <p>The rows reference {@code task_run}: the persistence context is flushed first, so a run created in the same
- * transaction exists when its history is written.
+ * <p>The rows reference {@code task_run}: a run created in the same transaction is inserted before them, by
+ * {@link RunRows}, whose synchronization goes first.
  */
 @Component
 class HistoryWriter {
@@ -30,11 +29,9 @@ class HistoryWriter {
             "INSERT INTO status_history (run_id, kind, state, reason, at) VALUES (?, ?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
-    private final EntityManager entityManager;
 
-    HistoryWriter(JdbcTemplate jdbc, EntityManager entityManager) {
+    HistoryWriter(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.entityManager = entityManager;
     }
 
     /** Appends {@code entry}, written when the caller's transaction commits and discarded if it rolls back. */
@@ -52,7 +49,6 @@ class HistoryWriter {
     }
 
     private void write(List<HistoryEntry> entries) {
-        entityManager.flush();
         List<Object[]> rows = new ArrayList<>(entries.size());
         for (HistoryEntry e : entries) {
             rows.add(new Object[] {e.runId(), e.kind().name(), e.state() == null ? null : e.state().name(),

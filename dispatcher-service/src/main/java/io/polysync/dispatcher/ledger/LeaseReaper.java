@@ -99,7 +99,7 @@ public class LeaseReaper implements SmartLifecycle {
         RunError error = RunError.retryable(FailureReason.LOST, message);
         run.fail(null, error, now);
         journal.transition(run, previous, "lost: " + message, now);
-        admission.finished(run);
+        admission.finished(List.of(run));
         log.info("run {} of task {} failed as LOST: {}", run.runId(), run.taskName(), message);
         return true;
     }

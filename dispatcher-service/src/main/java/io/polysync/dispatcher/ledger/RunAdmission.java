@@ -27,9 +27,9 @@ public interface RunAdmission {
     void queued(TaskRun run, TaskSnapshot task);
 
     /**
-     * {@code run} just reached a terminal state (a report, a cancel, a lost lease): releases whatever it held, and
-     * once the caller's transaction commits, waiting runs are re-checked for admission. Must be called inside the
-     * transaction that finished the run.
+     * {@code runs} just reached a terminal state (a report, a cancel, a lost lease): releases whatever they held, in
+     * one go for a whole poll of reports, and once the caller's transaction commits, waiting runs are re-checked for
+     * admission. Must be called inside the transaction that finished the runs.
      */
-    void finished(TaskRun run);
+    void finished(Collection<TaskRun> runs);
 }

@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,7 @@ public class RunCancellation {
         if (run.state() == RunState.QUEUED) {
             run.cancel(null, now);
             journal.transition(run, RunState.QUEUED, "cancelled by " + by, now);
-            admission.finished(run);
+            admission.finished(List.of(run));
             askWorker(run, now);
             log.info("run {} of task {} cancelled while queued by {}", run.runId(), run.taskName(), by);
         } else if (run.state() == RunState.RUNNING) {

@@ -32,15 +32,17 @@ public class RunLedger {
     private static final Logger log = LoggerFactory.getLogger(RunLedger.class);
 
     private final TaskRunRepository runs;
+    private final RunRows rows;
     private final TaskDefinitions definitions;
     private final RunJournal journal;
     private final RunAdmission admission;
     private final RunParameters parameters;
     private final Clock clock;
 
-    public RunLedger(TaskRunRepository runs, TaskDefinitions definitions, RunJournal journal, RunAdmission admission,
-                     ParameterValidation validation, Clock clock) {
+    public RunLedger(TaskRunRepository runs, RunRows rows, TaskDefinitions definitions, RunJournal journal,
+                     RunAdmission admission, ParameterValidation validation, Clock clock) {
         this.runs = runs;
+        this.rows = rows;
         this.definitions = definitions;
         this.journal = journal;
         this.admission = admission;
@@ -51,7 +53,8 @@ public class RunLedger {
     /**
      * Queues the runs a batch of triggers asks for, in order, in one transaction: each run is recorded, announced and
      * handed to admission, and a trigger repeated within the batch is a duplicate like one whose run already exists. Whether their runs exist is
-     * asked once for the whole batch. If any trigger fails, nothing of the batch is kept.
+     * asked once for the whole batch. If any trigger fails, nothing of the batch is kept. The new runs are inserted
+     * together ({@link RunRows}), each once admission has decided on it.
      *
      * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when a definition has not arrived
      *                                                                          yet (retry later)
@@ -77,19 +80,21 @@ public class RunLedger {
         TaskSnapshot task = definition.task();
         RunParameters.Resolved resolved = parameters.resolve(trigger, task, retriedParameters(trigger));
         Instant now = clock.instant();
-        TaskRun run = runs.save(TaskRun.queued(trigger, definition.version(), task.priority(),
-                task.job() == null ? null : task.job().jobType(), resolved.values(), now));
+        TaskRun run = TaskRun.queued(trigger, definition.version(), task.priority(),
+                task.job() == null ? null : task.job().jobType(), resolved.values(), now);
         journal.created(run, queuedReason(trigger), now);
         definition.note().ifPresent(note -> journal.note(run, note, now));
         resolved.source().ifPresent(source -> journal.note(run, source, now));
         if (!resolved.valid()) {
             run.fail(null, resolved.error(), now);
             journal.refusedAtCreation(run, resolved.error().message(), now);
+            rows.insertLater(run);
             log.info("run {} of task {} failed before admission: {}", run.runId(), run.taskName(),
                     resolved.error().message());
             return;
         }
         admission.queued(run, task);
+        rows.insertLater(run);
         log.debug("queued run {} of task {} ({} trigger {})", run.runId(), run.taskName(), trigger.triggerType(),
                 trigger.triggerId());
     }

@@ -17,7 +17,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,14 +45,14 @@ public class RunTransitions {
 
     private static final Logger log = LoggerFactory.getLogger(RunTransitions.class);
 
-    private final TaskRunRepository runs;
+    private final RunRows runs;
     private final RunJournal journal;
     private final RunAdmission admission;
     private final RunMetrics metrics;
     private final Outbox outbox;
     private final Clock clock;
 
-    public RunTransitions(TaskRunRepository runs, RunJournal journal, RunAdmission admission, RunMetrics metrics,
+    public RunTransitions(RunRows runs, RunJournal journal, RunAdmission admission, RunMetrics metrics,
                           Outbox outbox, Clock clock) {
         this.runs = runs;
         this.journal = journal;
@@ -63,21 +65,41 @@ public class RunTransitions {
     /**
      * Applies a batch of reports, in order, in one transaction, each as a guarded transition. Their runs are locked with
      * one query up front; reports on one run (a start, then its success) each see what the one before did, since
-     * they judge the same managed run. If any report fails, nothing of the batch is kept.
+     * they judge the same run object. At the end, what the runs that finished held is released in one go, and the
+     * runs that changed are written back together ({@link RunRows}). If any report fails, nothing of the batch is
+     * kept.
      */
     @Transactional
     public void applyAll(List<WorkerReport> reports) {
         reports.forEach(RunTransitions::validate);
         Map<UUID, TaskRun> locked = new HashMap<>();
-        for (TaskRun run : runs.findAllForUpdate(reports.stream().map(WorkerReport::runId)
-                .collect(Collectors.toSet()))) {
+        for (TaskRun run : runs.lockAll(reports.stream().map(WorkerReport::runId).collect(Collectors.toSet()))) {
             locked.put(run.runId(), run);
         }
+        Map<UUID, TaskRun> changed = new LinkedHashMap<>();
+        List<TaskRun> finished = new ArrayList<>();
         for (WorkerReport report : reports) {
             TaskRun run = locked.get(report.runId());
-            // a run missing from the batch's lookup is looked for again: it may have been queued since
-            decide(report, run != null ? Optional.of(run) : runs.findForUpdate(report.runId()));
+            if (run == null) {
+                // a run missing from the batch's lookup is looked for again: it may have been queued since
+                Optional<TaskRun> found = runs.lock(report.runId());
+                if (found.isEmpty()) {
+                    log.warn("{} from worker {} names unknown run {} (task {}): skipped",
+                            report.getClass().getSimpleName(), report.workerId(), report.runId(), report.taskId());
+                    continue;
+                }
+                run = found.get();
+                locked.put(run.runId(), run);
+            }
+            if (decide(report, run)) {
+                changed.put(run.runId(), run);
+                if (run.state().isTerminal()) {
+                    finished.add(run);
+                }
+            }
         }
+        admission.finished(finished);
+        runs.writeReported(changed.values());
     }
 
     private static void validate(WorkerReport report) {
@@ -86,25 +108,19 @@ public class RunTransitions {
         }
     }
 
-    private void decide(WorkerReport report, Optional<TaskRun> found) {
-        if (found.isEmpty()) {
-            log.warn("{} from worker {} names unknown run {} (task {}): skipped", report.getClass().getSimpleName(),
-                    report.workerId(), report.runId(), report.taskId());
-            return;
-        }
-        TaskRun run = found.get();
+    /** Applies the guard's verdict on {@code report} to the locked {@code run}; true when the run's row changed. */
+    private boolean decide(WorkerReport report, TaskRun run) {
         Instant now = clock.instant();
         Verdict verdict = TransitionGuard.judge(run.state(), run.claimedBy(), report);
         if (verdict instanceof Verdict.Transition transition) {
             RunState previous = run.state();
             move(run, report, occurredAt(report, now), now);
             journal.transition(run, previous, transition.reason(), now);
-            if (run.state().isTerminal()) {
-                admission.finished(run);
-            }
             log.debug("run {}: {} -> {} ({})", run.runId(), previous, run.state(), transition.reason());
+            return true;
         } else if (verdict instanceof Verdict.Renewal) {
             run.heartbeat(now);
+            return true;
         } else if (verdict instanceof Verdict.Rejected rejected) {
             journal.note(run, rejected.note(), now);
             metrics.rejected(rejected.reason());
@@ -120,6 +136,7 @@ public class RunTransitions {
                 stopUnclaimedExecution(run, report.workerId(), now);
             }
         }
+        return false;
     }
 
     /**

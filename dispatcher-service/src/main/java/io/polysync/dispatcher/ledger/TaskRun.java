@@ -15,7 +15,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
@@ -144,6 +147,54 @@ public class TaskRun {
         run.queuedAt = trigger.occurredAt() == null || trigger.occurredAt().isAfter(now)
                 ? now : trigger.occurredAt().truncatedTo(ChronoUnit.MICROS);
         return run;
+    }
+
+    /**
+     * The run in the current row of {@code row} (every column of {@code task_run}), read by {@link RunRows} without a
+     * persistence context: the hot path decides on it with the same rules as on a managed run, and writes it back
+     * itself.
+     */
+    static TaskRun read(ResultSet row) throws SQLException {
+        TaskRun run = new TaskRun();
+        run.runId = row.getObject("run_id", UUID.class);
+        run.triggerId = row.getObject("trigger_id", UUID.class);
+        run.taskId = row.getObject("task_id", UUID.class);
+        run.taskName = row.getString("task_name");
+        run.triggerType = TriggerType.valueOf(row.getString("trigger_type"));
+        run.attempt = row.getInt("attempt");
+        run.retryOf = row.getObject("retry_of", UUID.class);
+        run.definitionVersion = row.getLong("definition_version");
+        run.priority = row.getInt("priority");
+        String band = row.getString("band");
+        run.band = band == null ? null : Band.valueOf(band);
+        run.parameters = row.getString("parameters");
+        run.requestedBy = row.getString("requested_by");
+        run.scheduledFor = instant(row, "scheduled_for");
+        run.state = RunState.valueOf(row.getString("state"));
+        run.queuedAt = instant(row, "queued_at");
+        run.admittedAt = instant(row, "admitted_at");
+        run.startedAt = instant(row, "started_at");
+        run.finishedAt = instant(row, "finished_at");
+        run.claimedBy = row.getString("claimed_by");
+        run.lastHeartbeatAt = instant(row, "last_heartbeat_at");
+        run.outputs = row.getString("outputs");
+        run.error = row.getString("error");
+        run.waitingReason = row.getString("waiting_reason");
+        run.waitingProfile = row.getString("waiting_profile");
+        run.jobType = row.getString("job_type");
+        run.parentSucceededAt = instant(row, "parent_succeeded_at");
+        run.version = row.getLong("version");
+        return run;
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** {@link RunRows} wrote the run as {@code written}: the version the row now has. */
+    void written(long written) {
+        version = written;
     }
 
     /** Admission let the run go: it is on its way to the work topic of {@code band}. */
@@ -351,5 +402,22 @@ public class TaskRun {
 
     public Long version() {
         return version;
+    }
+
+    /** The columns as stored, for {@link RunRows}. */
+    String parametersText() {
+        return parameters;
+    }
+
+    String outputsText() {
+        return outputs;
+    }
+
+    String errorText() {
+        return error;
+    }
+
+    String waitingProfile() {
+        return waitingProfile;
     }
 }

@@ -29,14 +29,6 @@ public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
     Optional<TaskRun> findForUpdate(@Param("runId") UUID runId);
 
     /**
-     * As {@link #findForUpdate}, for a whole batch of runs in one query. Locked in run id order, so two transactions
-     * locking overlapping sets wait for each other instead of deadlocking.
-     */
-    @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select r from TaskRun r where r.runId in :runIds order by r.runId")
-    List<TaskRun> findAllForUpdate(@Param("runIds") Collection<UUID> runIds);
-
-    /**
      * The run, locked, if no other transaction holds it; empty when it is locked elsewhere or unknown. Timers use it,
      * so replicas working through the same runs skip each other's instead of queueing up.
      */

@@ -46,7 +46,7 @@ class AdmissionGatesOnH2Test {
         AdmissionDecision.ProfileState taken = gates.lockProfile("api", now.plusSeconds(1));
         assertThat(taken.inUse()).isEqualTo(1);
         assertThat(taken.admissions()).containsExactly(now);
-        assertThat(gates.release(run)).isEqualTo(2);
+        assertThat(gates.release(List.of(run))).isEqualTo(2);
         assertThat(gates.lockProfile("api", now.plusSeconds(61)).admissions()).isEmpty();
     }
 
