@@ -1,12 +1,12 @@
 package io.polysync.dispatcher.admission;
 
+import io.polysync.dispatcher.support.H2Ledger;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -18,15 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The standalone mode runs on H2 in PostgreSQL mode: the admission statements must work there as well. */
 class AdmissionGatesOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:dispatcher_gates;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;INIT=CREATE SCHEMA IF NOT EXISTS dispatcher\\;"
-            + "SET SCHEMA dispatcher";
-
     @Test
     void limitsPermitsAndAdmissionStampsWorkOnH2() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL, "sa", "");
-        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
-                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        DataSource dataSource = H2Ledger.migrated("dispatcher_gates");
         AdmissionGates gates = new AdmissionGates(new JdbcTemplate(dataSource));
         Instant now = Instant.parse("2026-11-28T10:00:00Z");
         UUID run = UUID.randomUUID();
@@ -52,10 +46,7 @@ class AdmissionGatesOnH2Test {
 
     @Test
     void runsWaitingForATaskOrAProfileAreFoundByPriorityOnH2() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL.replace("dispatcher_gates",
-                "dispatcher_waiting"), "sa", "");
-        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
-                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        DataSource dataSource = H2Ledger.migrated("dispatcher_waiting");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         AdmissionGates gates = new AdmissionGates(jdbc);
         Instant now = Instant.parse("2026-11-28T10:00:00Z");

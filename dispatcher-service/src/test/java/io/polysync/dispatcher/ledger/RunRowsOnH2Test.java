@@ -1,15 +1,15 @@
 package io.polysync.dispatcher.ledger;
 
+import io.polysync.dispatcher.support.H2Ledger;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.run.RunState;
 import io.polysync.model.task.TaskSnapshot;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The standalone mode runs on H2 in PostgreSQL mode: the hot path's run statements must work there as well. */
 class RunRowsOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:dispatcher_run_rows;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;INIT=CREATE SCHEMA IF NOT EXISTS dispatcher\\;"
-            + "SET SCHEMA dispatcher";
-
     @Test
     void newRunsAreInsertedAtCommitAndReportedChangesWrittenBack() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL, "sa", "");
-        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
-                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        DataSource dataSource = H2Ledger.migrated("dispatcher_run_rows");
         RunRows rows = new RunRows(new JdbcTemplate(dataSource));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         TaskSnapshot task = aTask().build();

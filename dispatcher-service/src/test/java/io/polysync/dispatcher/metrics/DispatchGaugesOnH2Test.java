@@ -1,13 +1,13 @@
 package io.polysync.dispatcher.metrics;
 
+import io.polysync.dispatcher.support.H2Ledger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.polysync.dispatcher.config.DispatcherProperties;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,18 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DispatchGaugesOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:dispatcher_gauges;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;INIT=CREATE SCHEMA IF NOT EXISTS dispatcher\\;"
-            + "SET SCHEMA dispatcher";
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @Test
     void countsQueuedRunsPerBandOfEffectivePriorityAndWaitingRunsPerCause() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL, "sa", "");
-        Flyway.configure().dataSource(dataSource).schemas("dispatcher")
-                .locations("classpath:db/migration/dispatcher", "classpath:db/migration/outbox").load().migrate();
+        DataSource dataSource = H2Ledger.migrated("dispatcher_gauges");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         // ageing 1 point a minute: 25 minutes lift priority 50 to 75 (high), 1 minute to 51 (still normal)
         insert(jdbc, 50, "QUEUED", null, NOW.minus(Duration.ofMinutes(25)), "profile api: 2 of 2 in use");
