@@ -2,8 +2,10 @@ package io.polysync.bench;
 
 import io.polysync.systemtest.harness.OsProcess;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 6, taken around every other scenario: CPU seconds and peak RSS per process, and PostgreSQL transactions
@@ -13,6 +15,7 @@ public final class Cost {
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Map<String, Double> cpu = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> threadCpu = new LinkedHashMap<>();
     private final Deployment deployment;
     private final Database db;
     private final long transactions;
@@ -25,6 +28,7 @@ public final class Cost {
             if (p.isAlive()) {
                 pids.put(name, p.pid());
                 cpu.put(name, ProcessCost.cpuSeconds(p.pid()));
+                threadCpu.put(name, ProcessCost.cpuSecondsByThreadGroup(p.pid()));
                 ProcessCost.resetPeak(p.pid());
             }
         });
@@ -47,6 +51,10 @@ public final class Cost {
             boolean restarted = p.pid() != pids.get(e.getKey());
             double used = ProcessCost.cpuSeconds(p.pid()) - (restarted ? 0 : cpu.get(e.getKey()));
             total += used;
+            if (!restarted) {
+                report.add(scenario, "cost: where " + e.getKey() + "'s CPU went", null, used, "CPU s",
+                        byThreadGroup(threadCpu.get(e.getKey()), ProcessCost.cpuSecondsByThreadGroup(p.pid()), used));
+            }
             detail.append(e.getKey()).append(' ').append(Report.number(used)).append(" CPU s, peak RSS ")
                     .append(Report.number(ProcessCost.peakRssMiB(p.pid()))).append(" MiB")
                     .append(restarted ? " (restarted: since its restart)" : "").append("; ");
@@ -60,6 +68,16 @@ public final class Cost {
         boolean hotPath = scenario.startsWith("throughput");
         report.add(scenario, "cost: PostgreSQL transactions per run SUCCEEDED", runs > 0 && hotPath ? "cost.pg-xact" : null,
                 runs > 0 ? (double) xact / runs : Double.NaN, "xact/run", xact + " transactions, " + runs + " runs");
+    }
+
+    /** The thread groups' shares of {@code used}, largest first, those under 2 % left out. */
+    static String byThreadGroup(Map<String, Double> before, Map<String, Double> after, double used) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> used > 0 && e.getValue() / used >= 0.02)
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .map(e -> e.getKey() + " " + Math.round(100 * e.getValue() / used) + " %")
+                .collect(Collectors.joining(", "));
     }
 
     private static long succeeded(Database db) {

@@ -3,7 +3,10 @@ package io.polysync.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time and peak resident memory of one Linux process, from /proc. The peak (VmHWM) is reset at the start of a
@@ -34,6 +37,29 @@ public final class ProcessCost {
         long utime = Long.parseLong(fields[14 - 3]);
         long stime = Long.parseLong(fields[15 - 3]);
         return (utime + stime) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU seconds used so far by each group of the process's threads ({@link ThreadGroups}), read from
+     * /proc/[pid]/task; threads that ended meanwhile are not counted, so the groups add up to at most the process.
+     */
+    public static Map<String, Double> cpuSecondsByThreadGroup(long pid) {
+        Map<String, Double> groups = new HashMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            threads.forEach(thread -> {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    groups.merge(ThreadGroups.of(name), cpuSecondsOf(stat), Double::sum);
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return groups;
     }
 
     /** Peak resident set size in MiB since start or the last {@link #resetPeak}, or NaN when it is gone. */

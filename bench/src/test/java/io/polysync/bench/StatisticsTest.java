@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +106,26 @@ class StatisticsTest {
         String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 1000 0 0";
 
         assertThat(ProcessCost.cpuSecondsOf(stat)).isCloseTo(300 / ProcessCost.TICKS_PER_SECOND, within(1e-9));
+    }
+
+    @Test
+    void threadsAreGroupedByWhatTheyWorkFor() {
+        assertThat(ThreadGroups.of("C2 CompilerThre")).isEqualTo("JIT compiler");
+        assertThat(ThreadGroups.of("data-plane-kafk")).isEqualTo("Kafka broker");
+        assertThat(ThreadGroups.of("kafka-0-raft-io")).isEqualTo("Kafka broker");
+        assertThat(ThreadGroups.of("polysync-slot-3")).isEqualTo("worker slots (polling, reports)");
+        assertThat(ThreadGroups.of("main")).isEqualTo("other");
+    }
+
+    @Test
+    void aScenariosCpuIsSplitByThreadGroupLargestFirst() {
+        Map<String, Double> before = Map.of("JIT compiler", 10.0, "Kafka broker", 5.0, "other", 1.0);
+        Map<String, Double> after = Map.of("JIT compiler", 12.0, "Kafka broker", 11.0, "other", 1.1,
+                "HTTP (Tomcat)", 1.5);
+
+        // 0.1 of 10 CPU s is 1 %: left out
+        assertThat(Cost.byThreadGroup(before, after, 10.0))
+                .isEqualTo("Kafka broker 60 %, JIT compiler 20 %, HTTP (Tomcat) 15 %");
     }
 
     @Test
