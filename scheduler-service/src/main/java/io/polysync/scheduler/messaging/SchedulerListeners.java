@@ -75,6 +75,9 @@ class SchedulerListeners implements ConsumerSeekAware {
 
     /** The event if it concerns the scheduler, else null. */
     static RunStateChanged concerning(String value) {
+        if (!RunEventShape.mayConcernScheduler(value)) {
+            return null;
+        }
         if (Json.decode(value, RunEvent.class) instanceof RunStateChanged changed) {
             if (changed.runId() == null || changed.taskId() == null || changed.state() == null) {
                 // of the wrong shape: ignoring it would hide it; the error handler dead-letters it at once

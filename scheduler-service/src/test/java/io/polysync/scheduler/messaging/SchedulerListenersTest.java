@@ -19,6 +19,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +61,31 @@ class SchedulerListenersTest {
         assertThat(SchedulerListeners.concerning(Json.encode(changed(RunState.QUEUED, null)))).isNull();
         assertThat(SchedulerListeners.concerning(Json.encode(changed(RunState.RUNNING, null)))).isNull();
         assertThat(SchedulerListeners.concerning(Json.encode(changed(RunState.CANCELLED, null)))).isNull();
+    }
+
+    @Test
+    void whatAnEventCarriesInsideItsFieldsDoesNotMakeItConcernTheScheduler() {
+        Instant now = Instant.now();
+        // a queued run whose parameters look like a retryable success at their own level
+        RunStateChanged queued = new RunStateChanged(UUID.randomUUID(), UUID.randomUUID(), "t", TriggerType.MANUAL, 1,
+                null, null, RunState.QUEUED, "queued", null, Map.of("state", "SUCCEEDED"), null, 1, "api", null, now,
+                null, null, now, Map.of("state", "SUCCEEDED", "error", Map.of("retryable", true)));
+
+        assertThat(SchedulerListeners.concerning(Json.encode(queued))).isNull();
+        assertThat(RunEventShape.mayConcernScheduler(Json.encode(queued))).isFalse();
+    }
+
+    @Test
+    void whatTheShapeCannotTellIsLeftToTheFullDecodeWhichRefusesIt() {
+        assertThat(RunEventShape.mayConcernScheduler("{\"type\":\"RunExploded\",\"state\":\"QUEUED\"}")).isTrue();
+        assertThat(RunEventShape.mayConcernScheduler("{\"state\":\"QUEUED\"}")).isTrue();
+        assertThat(RunEventShape.mayConcernScheduler("{\"type\":\"RunStateChanged\",\"state\":")).isTrue();
+        assertThat(RunEventShape.mayConcernScheduler("[1, 2]")).isTrue();
+
+        assertThatThrownBy(() -> SchedulerListeners.concerning("{\"type\":\"RunExploded\",\"state\":\"QUEUED\"}"))
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> SchedulerListeners.concerning("{\"type\":\"RunStateChanged\",\"state\":"))
+                .isInstanceOf(RuntimeException.class);
     }
 
     @Test
