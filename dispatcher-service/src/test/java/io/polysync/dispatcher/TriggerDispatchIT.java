@@ -2,6 +2,7 @@ package io.polysync.dispatcher;
 
 import io.polysync.dispatcher.definition.TaskDefinition;
 import io.polysync.dispatcher.definition.TaskDefinitionRepository;
+import io.polysync.dispatcher.definition.TaskDeletionRepository;
 import io.polysync.dispatcher.ledger.HistoryEntry;
 import io.polysync.dispatcher.ledger.HistoryKind;
 import io.polysync.dispatcher.ledger.TaskRun;
@@ -34,6 +35,9 @@ class TriggerDispatchIT extends DispatcherIntegrationTest {
 
     @Autowired
     private TaskDefinitionRepository definitions;
+
+    @Autowired
+    private TaskDeletionRepository deletions;
 
     @Test
     void definitionAndTriggerMakeAQueuedRunDispatchedToItsBandWithParametersByPrecedence() {
@@ -177,6 +181,24 @@ class TriggerDispatchIT extends DispatcherIntegrationTest {
 
         probe(Topics.deadLetter(Topics.TRIGGERS)).awaitOne(r -> r.value() != null && r.value().contains(trigger.runId().toString()));
         assertThat(runs.findById(trigger.runId())).isEmpty();
+    }
+
+    @Test
+    void aDeletionSeesTheVersionsStoredBeforeItInItsPoll() {
+        TaskSnapshot task = aTask().build();
+        TriggerRequested later = aTriggerOf(task, "after-deletion").definitionVersion(2).build();
+
+        // the version and the tombstone are usually stored in one poll's transaction: the deletion must cover version
+        // 1, or a trigger for a version that will never come would wait for it (retried for a minute) instead of being
+        // refused at once
+        publishDefinition(task);
+        send(Topics.TASK_DEFINITIONS, task.taskId().toString(), null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deletions.existsById(task.taskId()));
+        publishTrigger(later);
+
+        probe(Topics.deadLetter(Topics.TRIGGERS)).awaitOne(r -> r.value() != null && r.value().contains(later.runId().toString()));
+        assertThat(definitions.existsById(new TaskDefinition.Key(task.taskId(), 1))).isTrue();
+        assertThat(runs.findById(later.runId())).isEmpty();
     }
 
     @Test
