@@ -88,7 +88,9 @@ public class DependencyTriggers {
             return;
         }
         Map<UUID, FanIn> locked = new LinkedHashMap<>();
-        for (UUID child : new TreeSet<>(children.values().stream().flatMap(List::stream).toList())) {
+        TreeSet<UUID> dependents = new TreeSet<>(FanInStore.LOCK_ORDER);
+        children.values().forEach(dependents::addAll);
+        for (UUID child : dependents) {
             store.lock(child).ifPresent(fanIn -> locked.put(child, fanIn));
         }
         int triggered = 0;

@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -37,6 +38,14 @@ public class FanInStore {
 
     private static final String EDGE_COLUMNS = "parent_task_id, mappings, pending_run_id, pending_outputs,"
             + " pending_finished_at, consumed_run_id, consumed_finished_at";
+
+    /**
+     * The order the database sorts uuids in (unsigned, byte by byte; {@link UUID#compareTo} compares signed): rows
+     * locked one by one in this order and rows locked by {@code ORDER BY … FOR UPDATE} are taken in the same order.
+     */
+    public static final Comparator<UUID> LOCK_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
 
     private final JdbcTemplate jdbc;
 
@@ -117,7 +126,7 @@ public class FanInStore {
      * @return the dependents whose definition was applied
      */
     public Set<UUID> replaceDependencies(Collection<TaskDefinitionChanged> definitions) {
-        Map<UUID, TaskDefinitionChanged> byChild = new TreeMap<>();
+        Map<UUID, TaskDefinitionChanged> byChild = new TreeMap<>(LOCK_ORDER);
         definitions.forEach(d -> byChild.put(d.taskId(), d));
         if (byChild.isEmpty()) {
             return Set.of();

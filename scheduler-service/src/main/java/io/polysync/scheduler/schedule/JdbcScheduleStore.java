@@ -115,22 +115,29 @@ public class JdbcScheduleStore implements ScheduleStore {
     @Transactional
     public Map<UUID, List<ArmedSchedule>> definitionsChanged(List<DefinitionChange> changes,
                                                              Map<UUID, TaskSnapshot> inForce) {
+        if (changes.isEmpty()) {
+            return Map.of();
+        }
+        // Every state row of the poll's tasks is locked first, in the order a fire takes its locks, so a poll and a
+        // fire that share schedules wait for each other instead of deadlocking.
+        Map<UUID, Map<UUID, Instant>> states = new HashMap<>();
+        jdbc.query("SELECT task_id, schedule_id, created_at, last_fire_at FROM schedule_state WHERE task_id IN (:tasks)"
+                        + " ORDER BY task_id, schedule_id FOR UPDATE",
+                new MapSqlParameterSource("tasks", changes.stream().map(DefinitionChange::taskId).toList()), rs -> {
+                    states.computeIfAbsent(uuid(rs, "task_id"), id -> new HashMap<>())
+                            .put(uuid(rs, "schedule_id"), firedThrough(rs));
+                });
         List<UUID> deleted = changes.stream().filter(DefinitionChange::deleted).map(DefinitionChange::taskId).toList();
         if (!deleted.isEmpty()) {
             jdbc.update("DELETE FROM schedule_state WHERE task_id IN (:tasks)",
                     new MapSqlParameterSource("tasks", deleted));
+            deleted.forEach(states::remove);
         }
         List<DefinitionChange> defined = changes.stream().filter(c -> c.definition() != null).toList();
         Map<UUID, List<ArmedSchedule>> armed = new LinkedHashMap<>();
         if (defined.isEmpty()) {
             return armed;
         }
-        Map<UUID, Map<UUID, Instant>> states = new HashMap<>();
-        jdbc.query("SELECT task_id, schedule_id, created_at, last_fire_at FROM schedule_state WHERE task_id IN (:tasks)",
-                new MapSqlParameterSource("tasks", defined.stream().map(DefinitionChange::taskId).toList()), rs -> {
-                    states.computeIfAbsent(uuid(rs, "task_id"), id -> new HashMap<>())
-                            .put(uuid(rs, "schedule_id"), firedThrough(rs));
-                });
         Crons crons = new Crons();
         List<SqlParameterSource> inserts = new ArrayList<>();
         List<SqlParameterSource> removals = new ArrayList<>();

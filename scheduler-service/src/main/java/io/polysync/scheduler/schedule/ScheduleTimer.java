@@ -124,6 +124,7 @@ public class ScheduleTimer implements SmartLifecycle {
         if (added.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         List<ArmedSchedule> schedules = store.loadPartitions(added);
         Map<UUID, List<ArmedSchedule>> tasks = new HashMap<>();
         for (ArmedSchedule s : schedules) {
@@ -140,7 +141,8 @@ public class ScheduleTimer implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        log.info("definition partitions {} assigned: {} schedules armed", added, schedules.size());
+        log.info("definition partitions {} assigned: {} schedules armed in {} ms", added, schedules.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Drops the timers of tasks on partitions this replica no longer owns. */

@@ -110,6 +110,24 @@ class FanInStoreOnH2Test {
                 .satisfies(edge -> assertThat(edge.mappings()).containsExactly(new OutputMapping("o", "i"))));
     }
 
+    /** PostgreSQL sorts these so (unsigned); Java's own UUID order would put the 8000… ones first. */
+    @Test
+    void theLockOrderIsTheDatabasesUuidOrder() {
+        List<UUID> databaseOrder = List.of(
+                UUID.fromString("00000000-0000-0000-7000-000000000000"),
+                UUID.fromString("00000000-0000-0000-8000-000000000000"),
+                UUID.fromString("7fffffff-0000-0000-0000-000000000000"),
+                UUID.fromString("80000000-0000-0000-0000-000000000000"));
+        List<UUID> shuffled = List.of(databaseOrder.get(3), databaseOrder.get(1), databaseOrder.get(2),
+                databaseOrder.get(0));
+
+        assertThat(shuffled.stream().sorted(FanInStore.LOCK_ORDER).toList()).isEqualTo(databaseOrder);
+        tx.executeWithoutResult(s -> shuffled.forEach(id -> replace(id, 1)));
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", ""));
+        assertThat(jdbc.queryForList("SELECT child_task_id FROM fan_in WHERE child_task_id IN (?, ?, ?, ?)"
+                + " ORDER BY child_task_id", UUID.class, shuffled.toArray())).isEqualTo(databaseOrder);
+    }
+
     private boolean replace(UUID child, long version, DependencySnapshot... dependencies) {
         return store.replaceDependencies(List.of(definition(child, version, dependencies))).contains(child);
     }
