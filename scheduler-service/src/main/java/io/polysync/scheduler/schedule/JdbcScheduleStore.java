@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -361,7 +362,7 @@ public class JdbcScheduleStore implements ScheduleStore {
         private final Map<List<String>, CronSchedule> parsed = new HashMap<>();
 
         CronSchedule parse(String cron, String timeZone) {
-            List<String> key = java.util.Arrays.asList(cron, timeZone);
+            List<String> key = Arrays.asList(cron, timeZone);
             CronSchedule found = parsed.get(key);
             if (found == null) {
                 found = CronSchedule.parse(cron, timeZone);
