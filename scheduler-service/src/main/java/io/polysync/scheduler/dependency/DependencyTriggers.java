@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RunStateChanged;
-import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.id.Ids;
 import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.runtime.outbox.Outbox;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import io.polysync.scheduler.tasks.TaskView;
 import io.polysync.scheduler.tasks.TaskViewRepository;
 import org.slf4j.Logger;
@@ -58,15 +58,14 @@ public class DependencyTriggers {
                 .register(meters);
     }
 
-    /** Keeps the reverse index from the task's newest definition; older or replayed versions change nothing. */
+    /**
+     * Applies a poll of definition changes (one per task): deleted tasks are forgotten as dependents, and each
+     * defined task's reverse index follows its definition unless a version at least as new was applied already.
+     */
     @Transactional
-    public void on(TaskDefinitionChanged changed) {
-        store.replaceDependencies(changed.taskId(), changed.definitionVersion(), changed.task().dependencies());
-    }
-
-    @Transactional
-    public void taskDeleted(UUID taskId) {
-        store.delete(taskId);
+    public void onDefinitions(List<DefinitionChange> changes) {
+        store.delete(changes.stream().filter(DefinitionChange::deleted).map(DefinitionChange::taskId).toList());
+        store.replaceDependencies(changes.stream().map(DefinitionChange::definition).filter(d -> d != null).toList());
     }
 
     /**
@@ -89,7 +88,9 @@ public class DependencyTriggers {
             return;
         }
         Map<UUID, FanIn> locked = new LinkedHashMap<>();
-        for (UUID child : new TreeSet<>(children.values().stream().flatMap(List::stream).toList())) {
+        TreeSet<UUID> dependents = new TreeSet<>(FanInStore.LOCK_ORDER);
+        children.values().forEach(dependents::addAll);
+        for (UUID child : dependents) {
             store.lock(child).ifPresent(fanIn -> locked.put(child, fanIn));
         }
         int triggered = 0;

@@ -1,6 +1,7 @@
 package io.polysync.scheduler.dependency;
 
 import io.polysync.model.Json;
+import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.OutputMapping;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,12 +15,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -33,6 +38,14 @@ public class FanInStore {
 
     private static final String EDGE_COLUMNS = "parent_task_id, mappings, pending_run_id, pending_outputs,"
             + " pending_finished_at, consumed_run_id, consumed_finished_at";
+
+    /**
+     * The order the database sorts uuids in (unsigned, byte by byte; {@link UUID#compareTo} compares signed): rows
+     * locked one by one in this order and rows locked by {@code ORDER BY … FOR UPDATE} are taken in the same order.
+     */
+    public static final Comparator<UUID> LOCK_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
 
     private final JdbcTemplate jdbc;
 
@@ -105,51 +118,101 @@ public class FanInStore {
     }
 
     /**
-     * Makes the dependent's edges those of its definition {@code version}, unless a version at least as new was
-     * applied already. Edges that stay keep their fan-in state; removed ones are forgotten.
+     * Makes each dependent's edges those of its definition, unless a version at least as new was applied already.
+     * Edges that stay keep their fan-in state; removed ones are forgotten. Many dependents at once, with multi-row
+     * and batched statements: their {@code fan_in} rows are locked in id order (replicas that overlap on a poll
+     * wait, never deadlock).
      *
-     * @return whether the definition was applied
+     * @return the dependents whose definition was applied
      */
-    public boolean replaceDependencies(UUID childTaskId, long version, List<DependencySnapshot> dependencies) {
-        List<Long> held = jdbc.query("SELECT definition_version FROM fan_in WHERE child_task_id = ? FOR UPDATE",
-                (rs, i) -> rs.getLong(1), childTaskId);
-        if (held.isEmpty()) {
-            jdbc.update("INSERT INTO fan_in (child_task_id, definition_version) VALUES (?, ?)", childTaskId, version);
-        } else if (held.get(0) >= version) {
-            return false;
-        } else {
-            jdbc.update("UPDATE fan_in SET definition_version = ? WHERE child_task_id = ?", version, childTaskId);
+    public Set<UUID> replaceDependencies(Collection<TaskDefinitionChanged> definitions) {
+        Map<UUID, TaskDefinitionChanged> byChild = new TreeMap<>(LOCK_ORDER);
+        definitions.forEach(d -> byChild.put(d.taskId(), d));
+        if (byChild.isEmpty()) {
+            return Set.of();
         }
-        Map<UUID, List<OutputMapping>> wanted = new LinkedHashMap<>();
-        for (DependencySnapshot dependency : dependencies) {
-            wanted.computeIfAbsent(dependency.taskId(), id -> new ArrayList<>()).addAll(dependency.mappings());
-        }
-        Set<UUID> existing = Set.copyOf(jdbc.query("SELECT parent_task_id FROM dependency_edge WHERE child_task_id = ?",
-                (rs, i) -> rs.getObject(1, UUID.class), childTaskId));
-        for (UUID parent : existing) {
-            if (!wanted.containsKey(parent)) {
-                jdbc.update("DELETE FROM dependency_edge WHERE child_task_id = ? AND parent_task_id = ?",
-                        childTaskId, parent);
-            }
-        }
-        int position = 0;
-        for (Map.Entry<UUID, List<OutputMapping>> entry : wanted.entrySet()) {
-            String mappings = Json.encode(entry.getValue());
-            if (existing.contains(entry.getKey())) {
-                jdbc.update("UPDATE dependency_edge SET position = ?, mappings = ?"
-                        + " WHERE child_task_id = ? AND parent_task_id = ?", position, mappings, childTaskId, entry.getKey());
+        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
+        Map<UUID, Long> held = new HashMap<>();
+        named.query("SELECT child_task_id, definition_version FROM fan_in WHERE child_task_id IN (:children)"
+                        + " ORDER BY child_task_id FOR UPDATE", Map.of("children", byChild.keySet()),
+                rs -> {
+                    held.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                });
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> versions = new ArrayList<>();
+        Set<UUID> applied = new LinkedHashSet<>();
+        for (TaskDefinitionChanged definition : byChild.values()) {
+            Long version = held.get(definition.taskId());
+            if (version == null) {
+                inserts.add(new Object[] {definition.taskId(), definition.definitionVersion()});
+            } else if (version >= definition.definitionVersion()) {
+                continue;
             } else {
-                jdbc.update("INSERT INTO dependency_edge (child_task_id, parent_task_id, position, mappings)"
-                        + " VALUES (?, ?, ?, ?)", childTaskId, entry.getKey(), position, mappings);
+                versions.add(new Object[] {definition.definitionVersion(), definition.taskId()});
             }
-            position++;
+            applied.add(definition.taskId());
         }
-        return true;
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO fan_in (child_task_id, definition_version) VALUES (?, ?)", inserts);
+        }
+        if (!versions.isEmpty()) {
+            jdbc.batchUpdate("UPDATE fan_in SET definition_version = ? WHERE child_task_id = ?", versions);
+        }
+        // edges exist only for dependents that were known before: a new one has none yet
+        Map<UUID, Set<UUID>> existing = new HashMap<>();
+        List<UUID> known = applied.stream().filter(held::containsKey).toList();
+        if (!known.isEmpty()) {
+            named.query("SELECT child_task_id, parent_task_id FROM dependency_edge WHERE child_task_id IN (:children)",
+                    Map.of("children", known), rs -> {
+                        existing.computeIfAbsent(rs.getObject(1, UUID.class), c -> new HashSet<>())
+                                .add(rs.getObject(2, UUID.class));
+                    });
+        }
+        List<Object[]> deletes = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<Object[]> edges = new ArrayList<>();
+        for (UUID child : applied) {
+            Map<UUID, List<OutputMapping>> wanted = new LinkedHashMap<>();
+            for (DependencySnapshot dependency : byChild.get(child).task().dependencies()) {
+                wanted.computeIfAbsent(dependency.taskId(), id -> new ArrayList<>()).addAll(dependency.mappings());
+            }
+            Set<UUID> had = existing.getOrDefault(child, Set.of());
+            for (UUID parent : had) {
+                if (!wanted.containsKey(parent)) {
+                    deletes.add(new Object[] {child, parent});
+                }
+            }
+            int position = 0;
+            for (Map.Entry<UUID, List<OutputMapping>> entry : wanted.entrySet()) {
+                String mappings = Json.encode(entry.getValue());
+                if (had.contains(entry.getKey())) {
+                    updates.add(new Object[] {position, mappings, child, entry.getKey()});
+                } else {
+                    edges.add(new Object[] {child, entry.getKey(), position, mappings});
+                }
+                position++;
+            }
+        }
+        if (!deletes.isEmpty()) {
+            jdbc.batchUpdate("DELETE FROM dependency_edge WHERE child_task_id = ? AND parent_task_id = ?", deletes);
+        }
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate("UPDATE dependency_edge SET position = ?, mappings = ?"
+                    + " WHERE child_task_id = ? AND parent_task_id = ?", updates);
+        }
+        if (!edges.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO dependency_edge (child_task_id, parent_task_id, position, mappings)"
+                    + " VALUES (?, ?, ?, ?)", edges);
+        }
+        return applied;
     }
 
-    /** Forgets a deleted task as a dependent; its edges go with its row. */
-    public void delete(UUID childTaskId) {
-        jdbc.update("DELETE FROM fan_in WHERE child_task_id = ?", childTaskId);
+    /** Forgets deleted tasks as dependents; their edges go with their rows. */
+    public void delete(Collection<UUID> childTaskIds) {
+        if (!childTaskIds.isEmpty()) {
+            new NamedParameterJdbcTemplate(jdbc).update("DELETE FROM fan_in WHERE child_task_id IN (:children)",
+                    Map.of("children", childTaskIds));
+        }
     }
 
     private static FanIn.Edge edge(ResultSet rs) throws SQLException {

@@ -8,9 +8,11 @@ import io.polysync.model.event.RunEvent;
 import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.run.RunState;
+import io.polysync.model.task.TaskSnapshot;
 import io.polysync.scheduler.dependency.DependencyTriggers;
 import io.polysync.scheduler.retry.RetryScheduler;
 import io.polysync.scheduler.schedule.ScheduleTimer;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import io.polysync.scheduler.tasks.TaskCatalog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +40,7 @@ class SchedulerListeners implements ConsumerSeekAware {
     private final ScheduleTimer schedules;
 
     private final PollTransaction<RunStateChanged> runEvents;
+    private final PollTransaction<DefinitionChange> definitions;
 
     SchedulerListeners(TaskCatalog catalog, DependencyTriggers dependencies, RetryScheduler retries,
                        ScheduleTimer schedules, PlatformTransactionManager transactions) {
@@ -46,20 +49,34 @@ class SchedulerListeners implements ConsumerSeekAware {
         this.retries = retries;
         this.schedules = schedules;
         this.runEvents = new PollTransaction<>(transactions, record -> concerning(record.value()), this::apply);
+        this.definitions = new PollTransaction<>(transactions, SchedulerListeners::definition,
+                this::applyDefinitions);
     }
 
-    @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = ConsumerGroups.SCHEDULER_DEFINITIONS)
-    void onDefinition(ConsumerRecord<String, String> record) {
+    /**
+     * A poll of definitions in one transaction ({@link PollTransaction}): folded to one change per task
+     * ({@link DefinitionChange#collapse}) and applied by the catalog, the dependency index and the schedules with a
+     * few multi-row statements each; the schedules' timers change once it commits.
+     */
+    @KafkaListener(topics = Topics.TASK_DEFINITIONS, groupId = ConsumerGroups.SCHEDULER_DEFINITIONS, batch = "true",
+            properties = "max.poll.records=500")
+    void onDefinitions(List<ConsumerRecord<String, String>> records) {
+        definitions.apply(records);
+    }
+
+    static DefinitionChange definition(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
-            catalog.taskDeleted(UUID.fromString(record.key()));
-            dependencies.taskDeleted(UUID.fromString(record.key()));
-            schedules.taskDeleted(UUID.fromString(record.key()));
-        } else {
-            TaskDefinitionChanged changed = Json.decode(record.value(), TaskDefinitionChanged.class);
-            catalog.on(changed);
-            dependencies.on(changed);
-            schedules.definitionChanged(changed, record.partition());
+            return DefinitionChange.tombstone(UUID.fromString(record.key()), record.partition());
         }
+        return DefinitionChange.of(Json.decode(record.value(), TaskDefinitionChanged.class), record.partition());
+    }
+
+    private Optional<PollTransaction.Refusal> applyDefinitions(List<DefinitionChange> records) {
+        List<DefinitionChange> changes = DefinitionChange.collapse(records);
+        Map<UUID, TaskSnapshot> inForce = catalog.onDefinitions(changes);
+        dependencies.onDefinitions(changes);
+        schedules.definitionsChanged(changes, inForce);
+        return Optional.empty();
     }
 
     /**

@@ -3,20 +3,22 @@ package io.polysync.scheduler.schedule;
 import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.cron.CronSchedule;
-import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.id.Ids;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.MisfirePolicy;
 import io.polysync.model.task.OutputMapping;
 import io.polysync.model.task.ScheduleSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.runtime.outbox.OutboxRecord;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +40,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** Schedule state in the scheduler's schema, next to {@code task_view} and {@code last_success}. */
+/**
+ * Schedule state in the scheduler's schema, next to {@code task_view} and {@code last_success}. Every method works on
+ * many schedules with a constant number of statements (multi-row reads, JDBC batches): a poll of 500 definitions, the
+ * 10,000 schedules due on one minute, or the 100,000 schedules of a restart cost a few round trips each, not one per
+ * schedule.
+ */
 @Repository
 public class JdbcScheduleStore implements ScheduleStore {
 
@@ -46,6 +54,9 @@ public class JdbcScheduleStore implements ScheduleStore {
     /** The task-service sets a limit whenever a task uses CATCH_UP; this covers definitions that have none. */
     static final int DEFAULT_CATCH_UP_LIMIT = 10;
     static final String REQUESTED_BY = "scheduler";
+
+    private static final String INSERT_STATE =
+            "INSERT INTO schedule_state (task_id, schedule_id, created_at) VALUES (:task, :schedule, :created)";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final Outbox outbox;
@@ -64,130 +75,220 @@ public class JdbcScheduleStore implements ScheduleStore {
             return List.of();
         }
         MapSqlParameterSource params = new MapSqlParameterSource("partitions", partitions);
-        Map<UUID, TaskRow> tasks = new LinkedHashMap<>();
-        jdbc.query("SELECT task_id, snapshot, updated_at, kafka_partition FROM task_view "
-                + "WHERE kafka_partition IN (:partitions)", params, rs -> {
-            TaskRow row = taskRow(rs);
-            tasks.put(row.taskId(), row);
-        });
         Map<UUID, Map<UUID, Instant>> states = new HashMap<>();
         jdbc.query("SELECT s.task_id, s.schedule_id, s.created_at, s.last_fire_at FROM schedule_state s "
                 + "JOIN task_view t ON t.task_id = s.task_id WHERE t.kafka_partition IN (:partitions)", params, rs -> {
             states.computeIfAbsent(uuid(rs, "task_id"), id -> new HashMap<>())
                     .put(uuid(rs, "schedule_id"), firedThrough(rs));
         });
+        Crons crons = new Crons();
         List<ArmedSchedule> armed = new ArrayList<>();
-        for (TaskRow task : tasks.values()) {
-            Map<UUID, Instant> state = states.getOrDefault(task.taskId(), Map.of());
-            for (ScheduleSnapshot schedule : task.snapshot().schedules()) {
+        List<SqlParameterSource> missing = new ArrayList<>();
+        jdbc.query("SELECT task_id, snapshot, updated_at, kafka_partition FROM task_view "
+                + "WHERE kafka_partition IN (:partitions)", params, rs -> {
+            UUID taskId = uuid(rs, "task_id");
+            // only what arming needs: a restart decodes every definition, and most of a snapshot is the job
+            ArmingView task = Json.decode(rs.getString("snapshot"), ArmingView.class);
+            if (task.schedules() == null || task.schedules().isEmpty()) {
+                return;
+            }
+            Instant updatedAt = rs.getObject("updated_at", OffsetDateTime.class).toInstant();
+            int partition = partition(rs);
+            Map<UUID, Instant> state = states.getOrDefault(taskId, Map.of());
+            for (ScheduleSnapshot schedule : task.schedules()) {
                 Instant firedThrough = state.get(schedule.scheduleId());
                 if (firedThrough == null) {
                     // A definition stored before schedule state existed: its history starts at its save here.
-                    firedThrough = task.updatedAt();
-                    insertState(task.taskId(), schedule.scheduleId(), firedThrough);
+                    firedThrough = updatedAt;
+                    missing.add(stateRow(taskId, schedule.scheduleId(), firedThrough));
                 }
-                arm(task.snapshot(), schedule, firedThrough, task.partition()).ifPresent(armed::add);
+                arm(taskId, task.name(), task.misfirePolicy(), task.catchUpLimit(), schedule, firedThrough,
+                        partition, crons).ifPresent(armed::add);
             }
+        });
+        if (!missing.isEmpty()) {
+            jdbc.batchUpdate(INSERT_STATE, missing.toArray(SqlParameterSource[]::new));
         }
         return armed;
     }
 
     @Override
     @Transactional
-    public List<ArmedSchedule> definitionChanged(TaskDefinitionChanged changed, int partition) {
-        UUID taskId = changed.taskId();
-        jdbc.update("UPDATE task_view SET kafka_partition = :partition WHERE task_id = :task",
-                new MapSqlParameterSource("partition", partition).addValue("task", taskId));
-        List<TaskRow> rows = jdbc.query("SELECT task_id, snapshot, updated_at, kafka_partition FROM task_view "
-                + "WHERE task_id = :task", new MapSqlParameterSource("task", taskId), (rs, i) -> taskRow(rs));
-        if (rows.isEmpty()) {
-            deleteStates(taskId);
-            return List.of();
-        }
-        TaskSnapshot latest = rows.get(0).snapshot();
-        Map<UUID, Instant> states = new HashMap<>();
-        jdbc.query("SELECT task_id, schedule_id, created_at, last_fire_at FROM schedule_state WHERE task_id = :task",
-                new MapSqlParameterSource("task", taskId),
-                rs -> {
-                    states.put(uuid(rs, "schedule_id"), firedThrough(rs));
-                });
-        Set<UUID> current = new HashSet<>();
-        List<ArmedSchedule> armed = new ArrayList<>();
-        Instant savedAt = changed.occurredAt() != null ? changed.occurredAt() : clock.instant();
-        for (ScheduleSnapshot schedule : latest.schedules()) {
-            current.add(schedule.scheduleId());
-            Instant firedThrough = states.get(schedule.scheduleId());
-            if (firedThrough == null) {
-                firedThrough = savedAt;
-                insertState(taskId, schedule.scheduleId(), savedAt);
-            }
-            arm(latest, schedule, firedThrough, partition).ifPresent(armed::add);
-        }
-        for (UUID scheduleId : states.keySet()) {
-            if (!current.contains(scheduleId)) {
-                jdbc.update("DELETE FROM schedule_state WHERE task_id = :task AND schedule_id = :schedule",
-                        new MapSqlParameterSource("task", taskId).addValue("schedule", scheduleId));
-            }
-        }
-        return armed;
-    }
-
-    @Override
-    @Transactional
-    public void taskDeleted(UUID taskId) {
-        deleteStates(taskId);
-    }
-
-    @Override
-    @Transactional
-    public FireResult fire(UUID taskId, UUID scheduleId, List<Instant> instants) {
-        MapSqlParameterSource key = new MapSqlParameterSource("task", taskId).addValue("schedule", scheduleId);
-        List<Instant> state = jdbc.query("SELECT created_at, last_fire_at FROM schedule_state "
-                + "WHERE task_id = :task AND schedule_id = :schedule FOR UPDATE", key, (rs, i) -> firedThrough(rs));
-        if (state.isEmpty()) {
-            return FireResult.scheduleGone();
-        }
-        Instant firedThrough = state.get(0);
-        List<Instant> toFire = instants.stream().filter(i -> i.isAfter(firedThrough)).sorted().toList();
-        if (toFire.isEmpty()) {
-            return new FireResult(false, List.of(), firedThrough);
-        }
-        List<TaskRow> rows = jdbc.query("SELECT task_id, snapshot, updated_at, kafka_partition FROM task_view "
-                + "WHERE task_id = :task", key, (rs, i) -> taskRow(rs));
-        if (rows.isEmpty()) {
-            return FireResult.scheduleGone();
-        }
-        TaskSnapshot task = rows.get(0).snapshot();
-        Map<String, Object> mappedInputs = mappedInputs(task);
-        Instant now = clock.instant();
-        List<OutboxRecord> records = new ArrayList<>(toFire.size());
-        for (Instant instant : toFire) {
-            UUID triggerId = Ids.triggerId(taskId, TriggerType.SCHEDULE, scheduleId + "|" + instant);
-            TriggerRequested trigger = new TriggerRequested(triggerId, Ids.runId(triggerId), taskId, task.name(),
-                    TriggerType.SCHEDULE, mappedInputs, Map.of(), 1, null, task.definitionVersion(), REQUESTED_BY,
-                    instant, now);
-            records.add(new OutboxRecord(Topics.TRIGGERS, taskId.toString(), trigger));
-        }
-        outbox.appendAll(records);
-        Instant last = toFire.get(toFire.size() - 1);
-        jdbc.update("UPDATE schedule_state SET last_fire_at = :fired WHERE task_id = :task AND schedule_id = :schedule",
-                key.addValue("fired", OffsetDateTime.ofInstant(last, ZoneOffset.UTC)));
-        return new FireResult(false, toFire, last);
-    }
-
-    /** Rule 13: each parent's latest successful outputs, mapped {output → input}; a missing output is absent. */
-    private Map<String, Object> mappedInputs(TaskSnapshot task) {
-        if (task.dependencies().isEmpty()) {
+    public Map<UUID, List<ArmedSchedule>> definitionsChanged(List<DefinitionChange> changes,
+                                                             Map<UUID, TaskSnapshot> inForce) {
+        if (changes.isEmpty()) {
             return Map.of();
         }
-        List<UUID> parents = task.dependencies().stream().map(DependencySnapshot::taskId).toList();
+        // Every state row of the poll's tasks is locked first, in the order a fire takes its locks, so a poll and a
+        // fire that share schedules wait for each other instead of deadlocking.
+        Map<UUID, Map<UUID, Instant>> states = new HashMap<>();
+        jdbc.query("SELECT task_id, schedule_id, created_at, last_fire_at FROM schedule_state WHERE task_id IN (:tasks)"
+                        + " ORDER BY task_id, schedule_id FOR UPDATE",
+                new MapSqlParameterSource("tasks", changes.stream().map(DefinitionChange::taskId).toList()), rs -> {
+                    states.computeIfAbsent(uuid(rs, "task_id"), id -> new HashMap<>())
+                            .put(uuid(rs, "schedule_id"), firedThrough(rs));
+                });
+        List<UUID> deleted = changes.stream().filter(DefinitionChange::deleted).map(DefinitionChange::taskId).toList();
+        if (!deleted.isEmpty()) {
+            jdbc.update("DELETE FROM schedule_state WHERE task_id IN (:tasks)",
+                    new MapSqlParameterSource("tasks", deleted));
+            deleted.forEach(states::remove);
+        }
+        List<DefinitionChange> defined = changes.stream().filter(c -> c.definition() != null).toList();
+        Map<UUID, List<ArmedSchedule>> armed = new LinkedHashMap<>();
+        if (defined.isEmpty()) {
+            return armed;
+        }
+        Crons crons = new Crons();
+        List<SqlParameterSource> inserts = new ArrayList<>();
+        List<SqlParameterSource> removals = new ArrayList<>();
+        for (DefinitionChange change : defined) {
+            UUID taskId = change.taskId();
+            TaskSnapshot latest = inForce.getOrDefault(taskId, change.definition().task());
+            Map<UUID, Instant> state = states.getOrDefault(taskId, Map.of());
+            Instant savedAt = change.definition().occurredAt() != null ? change.definition().occurredAt()
+                    : clock.instant();
+            Set<UUID> current = new HashSet<>();
+            List<ArmedSchedule> schedules = new ArrayList<>();
+            for (ScheduleSnapshot schedule : latest.schedules()) {
+                current.add(schedule.scheduleId());
+                Instant firedThrough = state.get(schedule.scheduleId());
+                if (firedThrough == null) {
+                    firedThrough = savedAt;
+                    inserts.add(stateRow(taskId, schedule.scheduleId(), savedAt));
+                }
+                arm(taskId, latest.name(), latest.misfirePolicy(), latest.catchUpLimit(), schedule, firedThrough,
+                        change.partition(), crons).ifPresent(schedules::add);
+            }
+            for (UUID scheduleId : state.keySet()) {
+                if (!current.contains(scheduleId)) {
+                    removals.add(new MapSqlParameterSource("task", taskId).addValue("schedule", scheduleId));
+                }
+            }
+            armed.put(taskId, schedules);
+        }
+        if (!removals.isEmpty()) {
+            jdbc.batchUpdate("DELETE FROM schedule_state WHERE task_id = :task AND schedule_id = :schedule",
+                    removals.toArray(SqlParameterSource[]::new));
+        }
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate(INSERT_STATE, inserts.toArray(SqlParameterSource[]::new));
+        }
+        return armed;
+    }
+
+    @Override
+    @Transactional
+    public List<FireResult> fire(List<Due> due) {
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> taskIds = new HashSet<>();
+        Set<UUID> scheduleIds = new HashSet<>();
+        for (Due d : due) {
+            taskIds.add(d.taskId());
+            scheduleIds.add(d.scheduleId());
+        }
+        // Schedule ids are unique, so the two lists select exactly the chunk's rows; the stable order is the order
+        // their locks are taken in, so two replicas briefly firing overlapping chunks wait for each other, never
+        // deadlock.
+        Map<ScheduleKey, Instant> locked = new HashMap<>();
+        jdbc.query("SELECT task_id, schedule_id, created_at, last_fire_at FROM schedule_state "
+                        + "WHERE task_id IN (:tasks) AND schedule_id IN (:schedules) "
+                        + "ORDER BY task_id, schedule_id FOR UPDATE",
+                new MapSqlParameterSource("tasks", taskIds).addValue("schedules", scheduleIds),
+                rs -> {
+                    locked.put(new ScheduleKey(uuid(rs, "task_id"), uuid(rs, "schedule_id")), firedThrough(rs));
+                });
+        List<List<Instant>> toFire = new ArrayList<>(due.size());
+        Set<UUID> firing = new HashSet<>();
+        for (Due d : due) {
+            Instant firedThrough = locked.get(new ScheduleKey(d.taskId(), d.scheduleId()));
+            List<Instant> instants = firedThrough == null ? List.of()
+                    : d.instants().stream().filter(i -> i.isAfter(firedThrough)).sorted().toList();
+            toFire.add(instants);
+            if (!instants.isEmpty()) {
+                firing.add(d.taskId());
+            }
+        }
+        Map<UUID, FireView> tasks = firing.isEmpty() ? Map.of() : fireViews(firing);
+        Map<UUID, Map<String, Object>> parentOutputs = parentOutputs(tasks.values());
+        Instant now = clock.instant();
+        List<OutboxRecord> records = new ArrayList<>();
+        List<SqlParameterSource> updates = new ArrayList<>();
+        List<FireResult> results = new ArrayList<>(due.size());
+        for (int i = 0; i < due.size(); i++) {
+            Due d = due.get(i);
+            Instant firedThrough = locked.get(new ScheduleKey(d.taskId(), d.scheduleId()));
+            List<Instant> instants = toFire.get(i);
+            if (firedThrough == null) {
+                results.add(FireResult.scheduleGone());
+                continue;
+            }
+            if (instants.isEmpty()) {
+                results.add(new FireResult(false, List.of(), firedThrough));
+                continue;
+            }
+            FireView task = tasks.get(d.taskId());
+            if (task == null) {
+                results.add(FireResult.scheduleGone());
+                continue;
+            }
+            Map<String, Object> mappedInputs = mappedInputs(task, parentOutputs);
+            for (Instant instant : instants) {
+                UUID triggerId = Ids.triggerId(d.taskId(), TriggerType.SCHEDULE, d.scheduleId() + "|" + instant);
+                TriggerRequested trigger = new TriggerRequested(triggerId, Ids.runId(triggerId), d.taskId(),
+                        task.name(), TriggerType.SCHEDULE, mappedInputs, Map.of(), 1, null, task.definitionVersion(),
+                        REQUESTED_BY, instant, now);
+                records.add(new OutboxRecord(Topics.TRIGGERS, d.taskId().toString(), trigger));
+            }
+            Instant last = instants.get(instants.size() - 1);
+            updates.add(new MapSqlParameterSource("task", d.taskId()).addValue("schedule", d.scheduleId())
+                    .addValue("fired", OffsetDateTime.ofInstant(last, ZoneOffset.UTC)));
+            results.add(new FireResult(false, instants, last));
+        }
+        outbox.appendAll(records);
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate("UPDATE schedule_state SET last_fire_at = :fired "
+                    + "WHERE task_id = :task AND schedule_id = :schedule", updates.toArray(SqlParameterSource[]::new));
+        }
+        return results;
+    }
+
+    /** The definitions in force of {@code taskIds}, as much of them as a trigger needs. */
+    private Map<UUID, FireView> fireViews(Set<UUID> taskIds) {
+        Map<UUID, FireView> views = new HashMap<>();
+        jdbc.query("SELECT task_id, snapshot FROM task_view WHERE task_id IN (:tasks)",
+                new MapSqlParameterSource("tasks", taskIds), rs -> {
+                    views.put(uuid(rs, "task_id"), Json.decode(rs.getString("snapshot"), FireView.class));
+                });
+        return views;
+    }
+
+    /** The latest successful outputs of every parent of {@code tasks}, in one query. */
+    private Map<UUID, Map<String, Object>> parentOutputs(Collection<FireView> tasks) {
+        Set<UUID> parents = new HashSet<>();
+        for (FireView task : tasks) {
+            task.dependencies().forEach(dependency -> parents.add(dependency.taskId()));
+        }
         Map<UUID, Map<String, Object>> outputs = new HashMap<>();
+        if (parents.isEmpty()) {
+            return outputs;
+        }
         jdbc.query("SELECT task_id, outputs FROM last_success WHERE task_id IN (:parents)",
                 new MapSqlParameterSource("parents", parents), rs -> {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> values = Json.decode(rs.getString("outputs"), Map.class);
                     outputs.put(uuid(rs, "task_id"), values == null ? Map.of() : values);
                 });
+        return outputs;
+    }
+
+    /** Rule 13: each parent's latest successful outputs, mapped {output → input}; a missing output is absent. */
+    private static Map<String, Object> mappedInputs(FireView task, Map<UUID, Map<String, Object>> outputs) {
+        if (task.dependencies().isEmpty()) {
+            return Map.of();
+        }
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (DependencySnapshot dependency : task.dependencies()) {
             Map<String, Object> parentOutputs = outputs.getOrDefault(dependency.taskId(), Map.of());
@@ -200,37 +301,29 @@ public class JdbcScheduleStore implements ScheduleStore {
         return inputs;
     }
 
-    private Optional<ArmedSchedule> arm(TaskSnapshot task, ScheduleSnapshot schedule, Instant firedThrough,
-                                        int partition) {
+    private static Optional<ArmedSchedule> arm(UUID taskId, String taskName, MisfirePolicy policy,
+                                               Integer catchUpLimit, ScheduleSnapshot schedule, Instant firedThrough,
+                                               int partition, Crons crons) {
         CronSchedule cron;
         try {
-            cron = CronSchedule.parse(schedule.cron(), schedule.timeZone());
+            cron = crons.parse(schedule.cron(), schedule.timeZone());
         } catch (IllegalArgumentException e) {
-            log.warn("schedule {} of task {} is not armed: {}", schedule.scheduleId(), task.name(), e.getMessage());
+            log.warn("schedule {} of task {} is not armed: {}", schedule.scheduleId(), taskName, e.getMessage());
             return Optional.empty();
         }
-        int limit = task.catchUpLimit() != null ? task.catchUpLimit() : DEFAULT_CATCH_UP_LIMIT;
-        return Optional.of(new ArmedSchedule(task.taskId(), schedule.scheduleId(), cron,
-                task.misfirePolicy(), limit, firedThrough, partition));
+        int limit = catchUpLimit != null ? catchUpLimit : DEFAULT_CATCH_UP_LIMIT;
+        return Optional.of(new ArmedSchedule(taskId, schedule.scheduleId(), cron,
+                policy != null ? policy : MisfirePolicy.FIRE_ONCE, limit, firedThrough, partition));
     }
 
-    private void insertState(UUID taskId, UUID scheduleId, Instant createdAt) {
-        jdbc.update("INSERT INTO schedule_state (task_id, schedule_id, created_at) VALUES (:task, :schedule, :created)",
-                new MapSqlParameterSource("task", taskId).addValue("schedule", scheduleId)
-                        .addValue("created", OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC)));
+    private static SqlParameterSource stateRow(UUID taskId, UUID scheduleId, Instant createdAt) {
+        return new MapSqlParameterSource("task", taskId).addValue("schedule", scheduleId)
+                .addValue("created", OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
     }
 
-    private void deleteStates(UUID taskId) {
-        jdbc.update("DELETE FROM schedule_state WHERE task_id = :task", new MapSqlParameterSource("task", taskId));
-    }
-
-    private static TaskRow taskRow(ResultSet rs) throws SQLException {
+    private static int partition(ResultSet rs) throws SQLException {
         int partition = rs.getInt("kafka_partition");
-        if (rs.wasNull()) {
-            partition = -1;
-        }
-        return new TaskRow(uuid(rs, "task_id"), Json.decode(rs.getString("snapshot"), TaskSnapshot.class),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), partition);
+        return rs.wasNull() ? -1 : partition;
     }
 
     private static Instant firedThrough(ResultSet rs) throws SQLException {
@@ -242,6 +335,40 @@ public class JdbcScheduleStore implements ScheduleStore {
         return rs.getObject(column, UUID.class);
     }
 
-    private record TaskRow(UUID taskId, TaskSnapshot snapshot, Instant updatedAt, int partition) {
+    private record ScheduleKey(UUID taskId, UUID scheduleId) {
+    }
+
+    /**
+     * The part of a {@link TaskSnapshot} that arming reads. Decoding skips the rest (the job, its schema, the
+     * parameters) without building it.
+     */
+    record ArmingView(String name, List<ScheduleSnapshot> schedules, MisfirePolicy misfirePolicy,
+                      Integer catchUpLimit) {
+    }
+
+    /** The part of a {@link TaskSnapshot} that a SCHEDULE trigger is made from. */
+    record FireView(String name, long definitionVersion, List<DependencySnapshot> dependencies) {
+
+        FireView {
+            dependencies = dependencies == null ? List.of() : dependencies;
+        }
+    }
+
+    /**
+     * Parses each distinct (cron, time zone) once per call: thousands of tasks often share an expression, and a
+     * {@link CronSchedule} is immutable.
+     */
+    private static final class Crons {
+        private final Map<List<String>, CronSchedule> parsed = new HashMap<>();
+
+        CronSchedule parse(String cron, String timeZone) {
+            List<String> key = Arrays.asList(cron, timeZone);
+            CronSchedule found = parsed.get(key);
+            if (found == null) {
+                found = CronSchedule.parse(cron, timeZone);
+                parsed.put(key, found);
+            }
+            return found;
+        }
     }
 }

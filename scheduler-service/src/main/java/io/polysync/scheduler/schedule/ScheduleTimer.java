@@ -4,14 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.MisfirePolicy;
+import io.polysync.model.task.TaskSnapshot;
 import io.polysync.scheduler.config.SchedulerProperties;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +53,8 @@ public class ScheduleTimer implements SmartLifecycle {
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     /** The longest the thread sleeps without looking at the queue head (guards against wall-clock jumps). */
     private static final Duration MAX_SLEEP = Duration.ofSeconds(10);
+    /** Schedules fired per transaction when many are due at once. */
+    static final int FIRE_CHUNK = 500;
 
     private final ScheduleStore store;
     private final Clock clock;
@@ -119,6 +124,7 @@ public class ScheduleTimer implements SmartLifecycle {
         if (added.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         List<ArmedSchedule> schedules = store.loadPartitions(added);
         Map<UUID, List<ArmedSchedule>> tasks = new HashMap<>();
         for (ArmedSchedule s : schedules) {
@@ -135,7 +141,8 @@ public class ScheduleTimer implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        log.info("definition partitions {} assigned: {} schedules armed", added, schedules.size());
+        log.info("definition partitions {} assigned: {} schedules armed in {} ms", added, schedules.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Drops the timers of tasks on partitions this replica no longer owns. */
@@ -154,112 +161,146 @@ public class ScheduleTimer implements SmartLifecycle {
         }
     }
 
-    /** A definition arrived on {@code partition}: the task's timers are replaced at once. */
-    public void definitionChanged(TaskDefinitionChanged definition, int partition) {
-        List<ArmedSchedule> schedules = store.definitionChanged(definition, partition);
-        lock.lock();
-        try {
-            ownedPartitions.add(partition);
-            replace(definition.taskId(), schedules);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+    /**
+     * A poll of definition changes, inside the transaction that applies them: the schedule state is written now, and
+     * the tasks' timers are replaced once that transaction commits — a rolled-back poll leaves them as they were.
+     *
+     * @param inForce each defined task's definition now in force (the newest the catalog holds)
+     */
+    public void definitionsChanged(List<DefinitionChange> changes, Map<UUID, TaskSnapshot> inForce) {
+        if (changes.isEmpty()) {
+            return;
         }
-    }
-
-    /** A task was deleted: its timers go and its schedule state is forgotten. */
-    public void taskDeleted(UUID taskId) {
-        lock.lock();
-        try {
-            cancel(taskId);
-        } finally {
-            lock.unlock();
+        Map<UUID, List<ArmedSchedule>> armed = store.definitionsChanged(changes, inForce);
+        Runnable arm = () -> {
+            lock.lock();
+            try {
+                for (DefinitionChange change : changes) {
+                    if (change.definition() != null) {
+                        ownedPartitions.add(change.partition());
+                        replace(change.taskId(), armed.getOrDefault(change.taskId(), List.of()));
+                    } else {
+                        cancel(change.taskId());
+                    }
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    arm.run();
+                }
+            });
+        } else {
+            arm.run();
         }
-        store.taskDeleted(taskId);
     }
 
     /**
      * Fires every entry due at {@code now} and re-arms it; the timer thread calls this with the clock's instant, tests
-     * with any instant. Returns how many entries it processed.
+     * with any instant. All entries due are taken from the queue together and fired in chunks of {@link #FIRE_CHUNK},
+     * one transaction each, so the 10,000 schedules of one minute cost tens of transactions, not 10,000. Returns how
+     * many entries it processed.
      */
     public int runOnce(Instant now) {
         int processed = 0;
         while (true) {
-            Entry entry;
+            List<Entry> due = new ArrayList<>();
             lock.lock();
             try {
-                entry = queue.peek();
-                if (entry == null || entry.checkAt.isAfter(now)) {
-                    return processed;
-                }
-                queue.poll();
-                if (entry.cancelled) {
-                    continue;
+                while (!queue.isEmpty() && !queue.peek().checkAt.isAfter(now)) {
+                    Entry entry = queue.poll();
+                    if (!entry.cancelled) {
+                        due.add(entry);
+                    }
                 }
             } finally {
                 lock.unlock();
             }
-            process(entry, now);
-            processed++;
+            if (due.isEmpty()) {
+                return processed;
+            }
+            process(due, now);
+            processed += due.size();
         }
     }
 
-    private void process(Entry entry, Instant now) {
-        ArmedSchedule schedule = entry.schedule;
-        FirePlan plan = FirePlan.at(schedule, entry.due, now, misfireThreshold);
-        missed.get(schedule.misfirePolicy()).increment(plan.missed());
-        if (plan.missed() > 0) {
-            log.info("schedule {} of task {}: {} fire instants missed, {} policy fires {}", schedule.scheduleId(),
-                    schedule.taskId(), plan.missed(), schedule.misfirePolicy(), plan.toFire().size());
+    private void process(List<Entry> due, Instant now) {
+        List<Entry> firing = new ArrayList<>();
+        List<ScheduleStore.Due> requests = new ArrayList<>();
+        for (Entry entry : due) {
+            ArmedSchedule schedule = entry.schedule;
+            FirePlan plan = FirePlan.at(schedule, entry.due, now, misfireThreshold);
+            missed.get(schedule.misfirePolicy()).increment(plan.missed());
+            if (plan.missed() > 0) {
+                log.info("schedule {} of task {}: {} fire instants missed, {} policy fires {}", schedule.scheduleId(),
+                        schedule.taskId(), plan.missed(), schedule.misfirePolicy(), plan.toFire().size());
+            }
+            if (plan.toFire().isEmpty()) {
+                rearmAfter(entry, now);
+            } else {
+                firing.add(entry);
+                requests.add(new ScheduleStore.Due(schedule.taskId(), schedule.scheduleId(), plan.toFire()));
+            }
         }
-        Instant firedThrough = now;
-        if (!plan.toFire().isEmpty()) {
-            ScheduleStore.FireResult result;
-            try {
-                result = store.fire(schedule.taskId(), schedule.scheduleId(), plan.toFire());
-            } catch (RuntimeException e) {
-                log.warn("firing schedule {} of task {} failed, retrying: {}", schedule.scheduleId(),
-                        schedule.taskId(), e.toString());
-                rearm(entry, entry.due, now.plus(RETRY_DELAY));
-                return;
-            }
+        for (int from = 0; from < firing.size(); from += FIRE_CHUNK) {
+            int to = Math.min(from + FIRE_CHUNK, firing.size());
+            fireChunk(firing.subList(from, to), requests.subList(from, to), now);
+        }
+    }
+
+    private void fireChunk(List<Entry> entries, List<ScheduleStore.Due> requests, Instant now) {
+        List<ScheduleStore.FireResult> results;
+        try {
+            results = store.fire(requests);
+        } catch (RuntimeException e) {
+            log.warn("firing {} schedules failed, retrying each in {}: {}", entries.size(), RETRY_DELAY,
+                    e.toString());
+            entries.forEach(entry -> rearm(entry, entry.due, now.plus(RETRY_DELAY)));
+            return;
+        }
+        Instant committed = clock.instant();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            ScheduleStore.FireResult result = results.get(i);
             if (result.gone()) {
-                lock.lock();
-                try {
-                    entry.cancelled = true;
-                    List<Entry> entries = byTask.get(schedule.taskId());
-                    if (entries != null && entries.remove(entry)) {
-                        held--;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                return;
+                drop(entry);
+                continue;
             }
-            countFired(result.fired(), now);
+            countFired(result.fired(), now, committed);
+            Instant firedThrough = now;
             if (result.firedThrough() != null && result.firedThrough().isAfter(firedThrough)) {
                 firedThrough = result.firedThrough();
             }
+            rearmAfter(entry, firedThrough);
         }
-        schedule.cron().next(firedThrough).ifPresentOrElse(
-                next -> rearm(entry, next, next),
-                () -> {
-                    lock.lock();
-                    try {
-                        List<Entry> entries = byTask.get(schedule.taskId());
-                        if (entries != null && entries.remove(entry)) {
-                            held--;
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                });
+    }
+
+    /** Arms the entry for its schedule's first instant after {@code firedThrough}; a schedule with none is dropped. */
+    private void rearmAfter(Entry entry, Instant firedThrough) {
+        entry.schedule.cron().next(firedThrough).ifPresentOrElse(next -> rearm(entry, next, next), () -> drop(entry));
+    }
+
+    private void drop(Entry entry) {
+        lock.lock();
+        try {
+            entry.cancelled = true;
+            List<Entry> entries = byTask.get(entry.schedule.taskId());
+            if (entries != null && entries.remove(entry)) {
+                held--;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Instants older than the misfire cutoff were fired by the policy; lateness is taken after the commit. */
-    private void countFired(List<Instant> fired, Instant now) {
+    private void countFired(List<Instant> fired, Instant now, Instant committed) {
         Instant cutoff = now.minus(misfireThreshold);
-        Instant committed = clock.instant();
         for (Instant instant : fired) {
             (instant.isBefore(cutoff) ? firedAfterMisfire : firedOnTime).increment();
             Duration late = Duration.between(instant, committed);

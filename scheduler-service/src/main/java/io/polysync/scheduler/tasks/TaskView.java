@@ -8,7 +8,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The latest definition of one task, as the scheduler last saw it on polysync.task-definitions. */
+/**
+ * The latest definition of one task, as the scheduler last saw it on polysync.task-definitions. Read here; written by
+ * {@link TaskCatalog#onDefinitions} with batched JDBC, a poll at a time.
+ */
 @Entity
 @Table(name = "task_view")
 public class TaskView {
@@ -30,17 +33,6 @@ public class TaskView {
     private Instant updatedAt;
 
     protected TaskView() {
-    }
-
-    public TaskView(UUID taskId) {
-        this.taskId = taskId;
-    }
-
-    void update(String taskName, long definitionVersion, String snapshot, Instant at) {
-        this.taskName = taskName;
-        this.definitionVersion = definitionVersion;
-        this.snapshot = snapshot;
-        this.updatedAt = at;
     }
 
     public UUID taskId() {

@@ -1,6 +1,9 @@
 package io.polysync.scheduler.dependency;
 
+import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.scheduler.support.Tasks;
 import io.polysync.model.task.OutputMapping;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -45,9 +49,9 @@ class FanInStoreOnH2Test {
         UUID d = UUID.randomUUID();
         UUID bRun = UUID.randomUUID();
         UUID cRun = UUID.randomUUID();
-        tx.executeWithoutResult(s -> assertThat(store.replaceDependencies(d, 1, List.of(
+        tx.executeWithoutResult(s -> assertThat(replace(d, 1,
                 new DependencySnapshot(b, "b", List.of(new OutputMapping("left", "l"))),
-                new DependencySnapshot(c, "c", List.of())))).isTrue());
+                new DependencySnapshot(c, "c", List.of()))).isTrue());
         assertThat(inTx(() -> store.childrenOf(b))).containsExactly(d);
 
         tx.executeWithoutResult(s -> {
@@ -72,16 +76,65 @@ class FanInStoreOnH2Test {
         });
 
         tx.executeWithoutResult(s -> {
-            assertThat(store.replaceDependencies(d, 2, List.of(new DependencySnapshot(c, "c", List.of())))).isTrue();
-            assertThat(store.replaceDependencies(d, 1, List.of())).isFalse();
+            assertThat(replace(d, 2, new DependencySnapshot(c, "c", List.of()))).isTrue();
+            assertThat(replace(d, 1)).isFalse();
         });
         assertThat(inTx(() -> store.childrenOf(b))).isEmpty();
         tx.executeWithoutResult(s -> assertThat(store.lock(d).orElseThrow().edges())
                 .singleElement().satisfies(edge -> assertThat(edge.consumedRunId()).isEqualTo(cRun)));
 
-        tx.executeWithoutResult(s -> store.delete(d));
+        tx.executeWithoutResult(s -> store.delete(List.of(d)));
         assertThat(inTx(() -> store.lock(d))).isEmpty();
         assertThat(inTx(() -> store.childrenOf(c))).isEmpty();
+    }
+
+    @Test
+    void appliesAPollOfDefinitionsInBatchesAndNeverGoesBackAVersion() {
+        UUID parent = UUID.randomUUID();
+        UUID kept = UUID.randomUUID();
+        UUID replayed = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            replace(kept, 1, new DependencySnapshot(parent, "p", List.of()));
+            replace(replayed, 3, new DependencySnapshot(parent, "p", List.of()));
+        });
+
+        Set<UUID> applied = inTx(() -> store.replaceDependencies(List.of(
+                definition(kept, 2, new DependencySnapshot(parent, "p", List.of(new OutputMapping("o", "i")))),
+                definition(replayed, 2),
+                definition(fresh, 1, new DependencySnapshot(parent, "p", List.of())))));
+
+        assertThat(applied).containsExactlyInAnyOrder(kept, fresh);
+        assertThat(inTx(() -> store.childrenOf(parent))).containsExactlyInAnyOrder(kept, replayed, fresh);
+        tx.executeWithoutResult(s -> assertThat(store.lock(kept).orElseThrow().edges()).singleElement()
+                .satisfies(edge -> assertThat(edge.mappings()).containsExactly(new OutputMapping("o", "i"))));
+    }
+
+    /** PostgreSQL sorts these so (unsigned); Java's own UUID order would put the 8000… ones first. */
+    @Test
+    void theLockOrderIsTheDatabasesUuidOrder() {
+        List<UUID> databaseOrder = List.of(
+                UUID.fromString("00000000-0000-0000-7000-000000000000"),
+                UUID.fromString("00000000-0000-0000-8000-000000000000"),
+                UUID.fromString("7fffffff-0000-0000-0000-000000000000"),
+                UUID.fromString("80000000-0000-0000-0000-000000000000"));
+        List<UUID> shuffled = List.of(databaseOrder.get(3), databaseOrder.get(1), databaseOrder.get(2),
+                databaseOrder.get(0));
+
+        assertThat(shuffled.stream().sorted(FanInStore.LOCK_ORDER).toList()).isEqualTo(databaseOrder);
+        tx.executeWithoutResult(s -> shuffled.forEach(id -> replace(id, 1)));
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", ""));
+        assertThat(jdbc.queryForList("SELECT child_task_id FROM fan_in WHERE child_task_id IN (?, ?, ?, ?)"
+                + " ORDER BY child_task_id", UUID.class, shuffled.toArray())).isEqualTo(databaseOrder);
+    }
+
+    private boolean replace(UUID child, long version, DependencySnapshot... dependencies) {
+        return store.replaceDependencies(List.of(definition(child, version, dependencies))).contains(child);
+    }
+
+    private static TaskDefinitionChanged definition(UUID child, long version, DependencySnapshot... dependencies) {
+        TaskSnapshot task = Tasks.task(child, version, List.of(dependencies), null);
+        return TaskDefinitionChanged.of(task, T0);
     }
 
     private <T> T inTx(Supplier<T> work) {

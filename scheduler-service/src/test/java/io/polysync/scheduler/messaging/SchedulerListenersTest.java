@@ -10,6 +10,7 @@ import io.polysync.model.run.TriggerType;
 import io.polysync.scheduler.dependency.DependencyTriggers;
 import io.polysync.scheduler.retry.RetryScheduler;
 import io.polysync.scheduler.schedule.ScheduleTimer;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import io.polysync.scheduler.tasks.TaskCatalog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,20 @@ class SchedulerListenersTest {
         listeners.onRunEvents(poll);
 
         verifyNoInteractions(catalog, dependencies, retries, transactions);
+    }
+
+    @Test
+    void aTombstoneIsADeletionAndAnUndecodableDefinitionIsRefusedBeforeAnyTransaction() {
+        UUID taskId = UUID.randomUUID();
+        ConsumerRecord<String, String> tombstone = new ConsumerRecord<>(Topics.TASK_DEFINITIONS, 3, 0,
+                taskId.toString(), null);
+        assertThat(SchedulerListeners.definition(tombstone)).isEqualTo(DefinitionChange.tombstone(taskId, 3));
+
+        ConsumerRecord<String, String> poison = new ConsumerRecord<>(Topics.TASK_DEFINITIONS, 3, 1,
+                taskId.toString(), "{not json");
+        assertThatThrownBy(() -> listeners.onDefinitions(List.of(poison)))
+                .isInstanceOf(BatchListenerFailedException.class);
+        verifyNoInteractions(catalog, dependencies, transactions);
     }
 
     private static ConsumerRecord<String, String> record(long offset, String value) {

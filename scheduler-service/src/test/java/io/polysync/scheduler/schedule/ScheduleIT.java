@@ -1,5 +1,6 @@
 package io.polysync.scheduler.schedule;
 
+import io.polysync.model.Json;
 import io.polysync.model.id.Ids;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.MisfirePolicy;
@@ -19,9 +20,19 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.polysync.scheduler.schedule.ScheduleFixtures.publish;
 import static io.polysync.scheduler.schedule.ScheduleFixtures.publishTombstone;
@@ -40,6 +51,8 @@ class ScheduleIT {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ScheduleStore store;
 
     private final String brokers = System.getProperty("spring.embedded.kafka.brokers");
     private final UUID taskId = UUID.randomUUID();
@@ -102,6 +115,57 @@ class ScheduleIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stateRows() == 0);
 
         assertStopsFiring();
+    }
+
+    /**
+     * Two replicas that briefly both own the same schedules fire overlapping chunks at once: their row locks are
+     * taken in one order, so neither deadlocks, and each instant of each schedule is fired by exactly one of them.
+     */
+    @Test
+    void overlappingChunksOfTwoReplicasNeitherDeadlockNorFireTwice() throws Exception {
+        int count = 600;
+        List<ScheduleStore.Due> forward = new ArrayList<>();
+        OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+        for (int i = 0; i < count; i++) {
+            UUID task = UUID.randomUUID();
+            UUID schedule = UUID.randomUUID();
+            // no partition: no timer of this context owns these, only the two callers below fire them
+            jdbc.update("INSERT INTO task_view (task_id, task_name, definition_version, snapshot, updated_at) "
+                    + "VALUES (?, ?, 1, ?, ?)", task, "task-" + task, Json.encode(task(task, 1,
+                    MisfirePolicy.FIRE_ONCE, null, new ScheduleSnapshot(schedule, "* * * * * *", "UTC"))), created);
+            jdbc.update("INSERT INTO schedule_state (task_id, schedule_id, created_at) VALUES (?, ?, ?)",
+                    task, schedule, created);
+            forward.add(new ScheduleStore.Due(task, schedule, List.of()));
+        }
+        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<Instant> instants = List.of(base.plusSeconds(round));
+                List<ScheduleStore.Due> due = forward.stream()
+                        .map(d -> new ScheduleStore.Due(d.taskId(), d.scheduleId(), instants)).toList();
+                List<ScheduleStore.Due> reversed = new ArrayList<>(due);
+                Collections.reverse(reversed);
+                CountDownLatch start = new CountDownLatch(1);
+                Future<List<ScheduleStore.FireResult>> first = replicas.submit(() -> {
+                    start.await();
+                    return store.fire(due);
+                });
+                Future<List<ScheduleStore.FireResult>> second = replicas.submit(() -> {
+                    start.await();
+                    return store.fire(reversed);
+                });
+                start.countDown();
+                List<ScheduleStore.FireResult> a = first.get(60, TimeUnit.SECONDS);
+                List<ScheduleStore.FireResult> b = second.get(60, TimeUnit.SECONDS);
+                for (int i = 0; i < count; i++) {
+                    int fired = a.get(i).fired().size() + b.get(count - 1 - i).fired().size();
+                    assertThat(fired).as("schedule %d in round %d", i, round).isEqualTo(1);
+                }
+            }
+        } finally {
+            replicas.shutdownNow();
+        }
     }
 
     private void assertStopsFiring() {

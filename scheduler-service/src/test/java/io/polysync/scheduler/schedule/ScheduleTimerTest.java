@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.polysync.model.cron.CronSchedule;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.MisfirePolicy;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.scheduler.tasks.DefinitionChange;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -154,14 +156,14 @@ class ScheduleTimerTest {
 
         ArmedSchedule replacement = schedule(task, "15 * * * * *", T0);
         store.onDefinition = List.of(replacement);
-        timer.definitionChanged(new TaskDefinitionChanged(task, "t", 2, null, T0), 0);
+        timer.definitionsChanged(List.of(defined(task, 2)), Map.of());
         timer.runOnce(T0.plusSeconds(61));
 
         assertThat(store.firedSchedules).containsExactly(replacement.scheduleId());
         assertThat(timer.held()).isEqualTo(1);
 
         store.onDefinition = List.of();
-        timer.definitionChanged(new TaskDefinitionChanged(task, "t", 3, null, T0), 0);
+        timer.definitionsChanged(List.of(defined(task, 3)), Map.of());
         assertThat(timer.held()).isZero();
         assertThat(timer.runOnce(T0.plus(Duration.ofHours(1)))).isZero();
     }
@@ -172,7 +174,7 @@ class ScheduleTimerTest {
         store.assign(0, s);
         timer.partitionsAssigned(List.of(0));
 
-        timer.taskDeleted(s.taskId());
+        timer.definitionsChanged(List.of(DefinitionChange.tombstone(s.taskId(), 0)), Map.of());
 
         assertThat(timer.runOnce(T0.plus(Duration.ofHours(1)))).isZero();
         assertThat(store.fired).isEmpty();
@@ -190,6 +192,60 @@ class ScheduleTimerTest {
         timer.runOnce(T0.plusSeconds(61));
 
         assertThat(store.fired).containsExactly(T0.plusSeconds(60));
+    }
+
+    @Test
+    void schedulesDueOnOneInstantFireTogetherInChunksEachInstantOnce() {
+        int count = ScheduleTimer.FIRE_CHUNK * 2 + 7;
+        for (int i = 0; i < count; i++) {
+            store.assign(0, schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0));
+        }
+        timer.partitionsAssigned(List.of(0));
+
+        assertThat(timer.runOnce(T0.plusSeconds(59))).isZero();
+        assertThat(timer.runOnce(T0.plusSeconds(60))).isEqualTo(count);
+
+        assertThat(store.fireCalls).isEqualTo(3);
+        assertThat(store.firedSchedules).hasSize(count).doesNotHaveDuplicates();
+        assertThat(store.fired).containsOnly(T0.plusSeconds(60));
+        assertThat(fired("ON_TIME")).isEqualTo(count);
+        assertThat(meters.get("polysync.scheduler.fire.lateness").timer().count()).isEqualTo(count);
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(120));
+        assertThat(timer.held()).isEqualTo(count);
+    }
+
+    @Test
+    void aFailedChunkRetriesEachOfItsSchedulesAndTheOtherChunksFire() {
+        int count = ScheduleTimer.FIRE_CHUNK + 1;
+        for (int i = 0; i < count; i++) {
+            store.assign(0, schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0));
+        }
+        timer.partitionsAssigned(List.of(0));
+        store.failNext = true;
+
+        timer.runOnce(T0.plusSeconds(60));
+        assertThat(store.firedSchedules).hasSize(1);
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(61));
+        timer.runOnce(T0.plusSeconds(61));
+
+        assertThat(store.firedSchedules).hasSize(count).doesNotHaveDuplicates();
+        assertThat(store.fired).containsOnly(T0.plusSeconds(60));
+        assertThat(timer.nextCheck()).isEqualTo(T0.plusSeconds(120));
+    }
+
+    @Test
+    void aGoneScheduleInAChunkIsDroppedAndTheOthersFire() {
+        ArmedSchedule gone = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0);
+        ArmedSchedule kept = schedule("0 * * * * *", MisfirePolicy.FIRE_ONCE, 0, T0);
+        store.assign(0, gone);
+        store.assign(0, kept);
+        timer.partitionsAssigned(List.of(0));
+        store.state.remove(gone.scheduleId());
+
+        timer.runOnce(T0.plusSeconds(60));
+
+        assertThat(store.firedSchedules).containsExactly(kept.scheduleId());
+        assertThat(timer.held()).isEqualTo(1);
     }
 
     @Test
@@ -227,6 +283,10 @@ class ScheduleTimerTest {
                 0, firedThrough, 0);
     }
 
+    private static DefinitionChange defined(UUID task, long version) {
+        return DefinitionChange.of(new TaskDefinitionChanged(task, "t", version, null, T0), 0);
+    }
+
     /** Keeps last-fire state per schedule as the database does, and records what it published. */
     private static final class FakeStore implements ScheduleStore {
         final Map<Integer, List<ArmedSchedule>> partitions = new HashMap<>();
@@ -235,6 +295,7 @@ class ScheduleTimerTest {
         final List<UUID> firedSchedules = new ArrayList<>();
         List<ArmedSchedule> onDefinition = List.of();
         boolean failNext;
+        int fireCalls;
 
         void assign(int partition, ArmedSchedule schedule) {
             partitions.computeIfAbsent(partition, p -> new ArrayList<>()).add(schedule);
@@ -247,23 +308,33 @@ class ScheduleTimerTest {
         }
 
         @Override
-        public List<ArmedSchedule> definitionChanged(TaskDefinitionChanged changed, int partition) {
-            onDefinition.forEach(s -> state.putIfAbsent(s.scheduleId(), s.firedThrough()));
-            return onDefinition;
+        public Map<UUID, List<ArmedSchedule>> definitionsChanged(List<DefinitionChange> changes,
+                                                                 Map<UUID, TaskSnapshot> inForce) {
+            Map<UUID, List<ArmedSchedule>> armed = new HashMap<>();
+            for (DefinitionChange change : changes) {
+                if (change.deleted()) {
+                    partitions.values().forEach(list -> list.stream().filter(s -> s.taskId().equals(change.taskId()))
+                            .forEach(s -> state.remove(s.scheduleId())));
+                }
+                if (change.definition() != null) {
+                    onDefinition.forEach(s -> state.putIfAbsent(s.scheduleId(), s.firedThrough()));
+                    armed.put(change.taskId(), onDefinition);
+                }
+            }
+            return armed;
         }
 
         @Override
-        public void taskDeleted(UUID taskId) {
-            partitions.values().forEach(list -> list.stream().filter(s -> s.taskId().equals(taskId))
-                    .forEach(s -> state.remove(s.scheduleId())));
-        }
-
-        @Override
-        public FireResult fire(UUID taskId, UUID scheduleId, List<Instant> instants) {
+        public List<FireResult> fire(List<Due> due) {
+            fireCalls++;
             if (failNext) {
                 failNext = false;
                 throw new IllegalStateException("database unavailable");
             }
+            return due.stream().map(d -> fire(d.scheduleId(), d.instants())).toList();
+        }
+
+        private FireResult fire(UUID scheduleId, List<Instant> instants) {
             Instant through = state.get(scheduleId);
             if (through == null) {
                 return FireResult.scheduleGone();

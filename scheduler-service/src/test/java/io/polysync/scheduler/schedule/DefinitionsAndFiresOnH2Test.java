@@ -1,0 +1,219 @@
+package io.polysync.scheduler.schedule;
+
+import io.polysync.model.Json;
+import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.model.event.TriggerRequested;
+import io.polysync.model.id.Ids;
+import io.polysync.model.run.TriggerType;
+import io.polysync.model.task.DependencySnapshot;
+import io.polysync.model.task.MisfirePolicy;
+import io.polysync.model.task.OutputMapping;
+import io.polysync.model.task.ScheduleSnapshot;
+import io.polysync.model.task.TaskSnapshot;
+import io.polysync.runtime.outbox.Outbox;
+import io.polysync.runtime.outbox.OutboxRelay;
+import io.polysync.scheduler.tasks.DefinitionChange;
+import io.polysync.scheduler.tasks.TaskCatalog;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The standalone mode runs on H2 in PostgreSQL mode: the batched definition and fire SQL must work there as on
+ * PostgreSQL, and a poll or a chunk must have the effect of its records or schedules applied one by one.
+ */
+class DefinitionsAndFiresOnH2Test {
+
+    private static final String URL = "jdbc:h2:mem:scheduler_schedules;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    private JdbcTemplate jdbc;
+    private TransactionTemplate tx;
+    private TaskCatalog catalog;
+    private JdbcScheduleStore store;
+
+    @BeforeEach
+    void migrate() {
+        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
+                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
+                .load().migrate();
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
+        jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("DELETE FROM outbox");
+        jdbc.update("DELETE FROM schedule_state");
+        jdbc.update("DELETE FROM task_view");
+        jdbc.update("DELETE FROM last_success");
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
+        catalog = new TaskCatalog(null, null, named, clock);
+        store = new JdbcScheduleStore(named, new Outbox(jdbc, mock(OutboxRelay.class), clock), clock);
+    }
+
+    @Test
+    void aReplayedOlderDefinitionInThePollDoesNotWinAndATombstoneAfterAnUpdateDeletes() {
+        UUID replayed = UUID.randomUUID();
+        UUID deleted = UUID.randomUUID();
+        UUID recreated = UUID.randomUUID();
+        apply(DefinitionChange.of(definition(task(deleted, 1, "0 * * * * *")), 0));
+
+        Map<UUID, List<ArmedSchedule>> armed = apply(
+                DefinitionChange.of(definition(task(replayed, 2, "0 * * * * *")), 3),
+                DefinitionChange.of(definition(task(deleted, 2, "30 * * * * *")), 0),
+                DefinitionChange.of(definition(task(replayed, 1)), 3),
+                DefinitionChange.tombstone(deleted, 0),
+                DefinitionChange.tombstone(recreated, 1),
+                DefinitionChange.of(definition(task(recreated, 1, "15 * * * * *")), 1));
+
+        assertThat(version(replayed)).isEqualTo(2);
+        assertThat(armed.get(replayed)).singleElement().satisfies(s -> assertThat(s.partition()).isEqualTo(3));
+        assertThat(armed).doesNotContainKey(deleted);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM task_view WHERE task_id = ?", Integer.class, deleted))
+                .isZero();
+        assertThat(stateRows(deleted)).isZero();
+        assertThat(version(recreated)).isEqualTo(1);
+        assertThat(stateRows(recreated)).isEqualTo(1);
+
+        // a later poll that replays version 1 alone keeps version 2 in force, and its schedule
+        Map<UUID, List<ArmedSchedule>> replay = apply(DefinitionChange.of(definition(task(replayed, 1)), 3));
+        assertThat(version(replayed)).isEqualTo(2);
+        assertThat(replay.get(replayed)).hasSize(1);
+        assertThat(stateRows(replayed)).isEqualTo(1);
+    }
+
+    @Test
+    void manySchedulesDueOnOneInstantFireInOneTransactionEachInstantOnce() {
+        int count = 1_200;
+        UUID parent = UUID.randomUUID();
+        jdbc.update("INSERT INTO last_success (task_id, run_id, outputs, finished_at) VALUES (?, ?, ?, ?)",
+                parent, UUID.randomUUID(), Json.encode(Map.of("day", "2026-11-27")), T0.atOffset(ZoneOffset.UTC));
+        List<DefinitionChange> changes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TaskSnapshot task = task(UUID.randomUUID(), 1, "0 * * * * *");
+            if (i == 0) {
+                task = withDependency(task, parent);
+            }
+            changes.add(DefinitionChange.of(definition(task), i % 4));
+        }
+        List<ArmedSchedule> armed = apply(changes.toArray(DefinitionChange[]::new)).values().stream()
+                .flatMap(List::stream).toList();
+        assertThat(armed).hasSize(count);
+        Instant instant = T0.plusSeconds(60);
+        List<ScheduleStore.Due> due = armed.stream()
+                .map(s -> new ScheduleStore.Due(s.taskId(), s.scheduleId(), List.of(instant))).toList();
+        jdbc.update("DELETE FROM schedule_state WHERE schedule_id = ?", armed.get(count - 1).scheduleId());
+
+        List<ScheduleStore.FireResult> results = inTx(() -> store.fire(due));
+
+        assertThat(results.subList(0, count - 1)).allSatisfy(r -> {
+            assertThat(r.gone()).isFalse();
+            assertThat(r.fired()).containsExactly(instant);
+        });
+        assertThat(results.get(count - 1).gone()).isTrue();
+        List<TriggerRequested> triggers = jdbc.query("SELECT payload FROM outbox ORDER BY id",
+                (rs, i) -> Json.decode(rs.getString(1), TriggerRequested.class));
+        assertThat(triggers).hasSize(count - 1);
+        assertThat(triggers).extracting(TriggerRequested::triggerId).doesNotHaveDuplicates();
+        for (int i = 0; i < count - 1; i++) {
+            ArmedSchedule s = armed.get(i);
+            assertThat(triggers.get(i).triggerId())
+                    .isEqualTo(Ids.triggerId(s.taskId(), TriggerType.SCHEDULE, s.scheduleId() + "|" + instant));
+            assertThat(triggers.get(i).scheduledFor()).isEqualTo(instant);
+            assertThat(triggers.get(i).definitionVersion()).isEqualTo(1);
+        }
+        assertThat(triggers.get(0).mappedInputs()).containsEntry("yesterday", "2026-11-27");
+        assertThat(triggers.get(1).mappedInputs()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM schedule_state WHERE last_fire_at = ?", Integer.class,
+                instant.atOffset(ZoneOffset.UTC))).isEqualTo(count - 1);
+
+        // fired already (by this or another replica): nothing again
+        List<ScheduleStore.FireResult> again = inTx(() -> store.fire(due.subList(0, 10)));
+        assertThat(again).allSatisfy(r -> {
+            assertThat(r.fired()).isEmpty();
+            assertThat(r.firedThrough()).isEqualTo(instant);
+        });
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Integer.class)).isEqualTo(count - 1);
+    }
+
+    @Test
+    void loadingPartitionsArmsEverySchedulesAndCreatesMissingStateInOneBatch() {
+        List<DefinitionChange> changes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            changes.add(DefinitionChange.of(definition(task(UUID.randomUUID(), 1, "0 0 * * * *", "0 30 * * * *")),
+                    i % 3));
+        }
+        apply(changes.toArray(DefinitionChange[]::new));
+        OffsetDateTime fired = T0.minusSeconds(3600).atOffset(ZoneOffset.UTC);
+        jdbc.update("UPDATE schedule_state SET last_fire_at = ?", fired);
+        // state that an older version never created: restored from the definition's save time
+        jdbc.update("DELETE FROM schedule_state WHERE task_id IN (SELECT task_id FROM task_view WHERE kafka_partition = 1)");
+
+        List<ArmedSchedule> armed = inTx(() -> store.loadPartitions(List.of(1, 2)));
+
+        assertThat(armed).hasSize(400);
+        assertThat(armed).filteredOn(s -> s.partition() == 2)
+                .allSatisfy(s -> assertThat(s.firedThrough()).isEqualTo(fired.toInstant()));
+        assertThat(armed).filteredOn(s -> s.partition() == 1)
+                .allSatisfy(s -> assertThat(s.firedThrough()).isEqualTo(T0));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM schedule_state", Integer.class)).isEqualTo(600);
+    }
+
+    private Map<UUID, List<ArmedSchedule>> apply(DefinitionChange... records) {
+        return inTx(() -> {
+            List<DefinitionChange> changes = DefinitionChange.collapse(List.of(records));
+            return store.definitionsChanged(changes, catalog.onDefinitions(changes));
+        });
+    }
+
+    private long version(UUID taskId) {
+        return jdbc.queryForObject("SELECT definition_version FROM task_view WHERE task_id = ?", Long.class, taskId);
+    }
+
+    private int stateRows(UUID taskId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM schedule_state WHERE task_id = ?", Integer.class, taskId);
+    }
+
+    private static TaskDefinitionChanged definition(TaskSnapshot task) {
+        return TaskDefinitionChanged.of(task, T0);
+    }
+
+    private static TaskSnapshot task(UUID taskId, long version, String... crons) {
+        ScheduleSnapshot[] schedules = new ScheduleSnapshot[crons.length];
+        for (int i = 0; i < crons.length; i++) {
+            // stable per task and position, so a new version keeps the schedule
+            schedules[i] = new ScheduleSnapshot(UUID.nameUUIDFromBytes((taskId + "/" + i).getBytes()), crons[i],
+                    "UTC");
+        }
+        return ScheduleFixtures.task(taskId, version, MisfirePolicy.FIRE_ONCE, null, schedules);
+    }
+
+    private static TaskSnapshot withDependency(TaskSnapshot t, UUID parent) {
+        return new TaskSnapshot(t.taskId(), t.name(), t.definitionVersion(), t.job(), t.parameters(),
+                List.of(new DependencySnapshot(parent, "parent", List.of(new OutputMapping("day", "yesterday")))),
+                t.schedules(), t.misfirePolicy(), t.catchUpLimit(), t.priority(), t.retry(),
+                t.executionTimeoutSeconds(), t.maxConcurrentRuns(), t.contentionProfiles(), t.profiles());
+    }
+
+    private <T> T inTx(Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+}
