@@ -3,16 +3,16 @@ package io.polysync.scheduler.dependency;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.TaskSnapshot;
-import io.polysync.scheduler.support.Tasks;
 import io.polysync.model.task.OutputMapping;
-import org.flywaydb.core.Flyway;
+import io.polysync.scheduler.support.H2Scheduler;
+import io.polysync.scheduler.support.Tasks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The standalone mode runs on H2 in PostgreSQL mode: the fan-in SQL must work there as on PostgreSQL. */
 class FanInStoreOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:scheduler_fan_in;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00.123456Z");
 
+    private JdbcTemplate jdbc;
     private FanInStore store;
     private TransactionTemplate tx;
 
     @BeforeEach
     void migrate() {
-        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
-                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
-                .load().migrate();
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
-        store = new FanInStore(new JdbcTemplate(dataSource));
+        DataSource dataSource = H2Scheduler.migrated("scheduler_fan_in");
+        jdbc = new JdbcTemplate(dataSource);
+        store = new FanInStore(jdbc);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -123,7 +120,6 @@ class FanInStoreOnH2Test {
 
         assertThat(shuffled.stream().sorted(FanInStore.LOCK_ORDER).toList()).isEqualTo(databaseOrder);
         tx.executeWithoutResult(s -> shuffled.forEach(id -> replace(id, 1)));
-        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", ""));
         assertThat(jdbc.queryForList("SELECT child_task_id FROM fan_in WHERE child_task_id IN (?, ?, ?, ?)"
                 + " ORDER BY child_task_id", UUID.class, shuffled.toArray())).isEqualTo(databaseOrder);
     }

@@ -1,13 +1,13 @@
 package io.polysync.scheduler.retry;
 
-import org.flywaydb.core.Flyway;
+import io.polysync.scheduler.support.H2Scheduler;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -17,8 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The standalone mode runs on H2 in PostgreSQL mode: the retry SQL must work there as on PostgreSQL. */
 class PendingRetryStoreOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:scheduler_retries;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00.123456Z");
 
     private PendingRetryStore store;
@@ -26,10 +24,7 @@ class PendingRetryStoreOnH2Test {
 
     @BeforeEach
     void migrate() {
-        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
-                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
-                .load().migrate();
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
+        DataSource dataSource = H2Scheduler.migrated("scheduler_retries");
         store = new PendingRetryStore(new JdbcTemplate(dataSource));
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         tx.executeWithoutResult(s -> store.markPublished(store.claimDue(NOW.plusSeconds(86_400), 1000), NOW));

@@ -12,17 +12,17 @@ import io.polysync.model.task.ScheduleSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.runtime.outbox.OutboxRelay;
+import io.polysync.scheduler.support.H2Scheduler;
 import io.polysync.scheduler.tasks.DefinitionChange;
 import io.polysync.scheduler.tasks.TaskCatalog;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,8 +42,6 @@ import static org.mockito.Mockito.mock;
  */
 class DefinitionsAndFiresOnH2Test {
 
-    private static final String URL = "jdbc:h2:mem:scheduler_schedules;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
     private JdbcTemplate jdbc;
@@ -53,10 +51,7 @@ class DefinitionsAndFiresOnH2Test {
 
     @BeforeEach
     void migrate() {
-        Flyway.configure().dataSource(URL, "sa", "").schemas("scheduler")
-                .locations("classpath:db/migration/scheduler", "classpath:db/migration/outbox")
-                .load().migrate();
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(URL + ";SCHEMA=scheduler", "sa", "");
+        DataSource dataSource = H2Scheduler.migrated("scheduler_schedules");
         jdbc = new JdbcTemplate(dataSource);
         jdbc.update("DELETE FROM outbox");
         jdbc.update("DELETE FROM schedule_state");
