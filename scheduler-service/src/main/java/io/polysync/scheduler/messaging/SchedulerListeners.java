@@ -66,6 +66,9 @@ class SchedulerListeners implements ConsumerSeekAware {
 
     static DefinitionChange definition(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("tombstone without a task id key at offset " + record.offset());
+            }
             return DefinitionChange.tombstone(UUID.fromString(record.key()), record.partition());
         }
         return DefinitionChange.of(Json.decode(record.value(), TaskDefinitionChanged.class), record.partition());

@@ -21,7 +21,14 @@ public record DefinitionChange(UUID taskId, boolean deleted, TaskDefinitionChang
         return new DefinitionChange(taskId, true, null, partition);
     }
 
+    /**
+     * @throws IllegalArgumentException when the event lacks what the scheduler needs: it is refused as it is decoded,
+     *                                  before its poll's transaction, and dead-lettered at once rather than retried
+     */
     public static DefinitionChange of(TaskDefinitionChanged definition, int partition) {
+        if (definition.taskId() == null || definition.taskName() == null || definition.task() == null) {
+            throw new IllegalArgumentException("TaskDefinitionChanged without taskId, taskName or task: " + definition);
+        }
         return new DefinitionChange(definition.taskId(), false, definition, partition);
     }
 

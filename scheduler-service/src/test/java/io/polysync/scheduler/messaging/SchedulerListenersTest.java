@@ -112,6 +112,12 @@ class SchedulerListenersTest {
                 taskId.toString(), "{not json");
         assertThatThrownBy(() -> listeners.onDefinitions(List.of(poison)))
                 .isInstanceOf(BatchListenerFailedException.class);
+        // JSON of the wrong shape decodes to an event of nulls: refused as undecodable, not retried as a failure
+        ConsumerRecord<String, String> wrongShape = new ConsumerRecord<>(Topics.TASK_DEFINITIONS, 3, 2,
+                taskId.toString(), "{\"unexpected\":\"shape\"}");
+        assertThatThrownBy(() -> listeners.onDefinitions(List.of(wrongShape)))
+                .isInstanceOf(BatchListenerFailedException.class)
+                .hasCauseInstanceOf(IllegalArgumentException.class);
         verifyNoInteractions(catalog, dependencies, transactions);
     }
 

@@ -1,6 +1,7 @@
 package io.polysync.scheduler.tasks;
 
 import io.polysync.model.event.TaskDefinitionChanged;
+import io.polysync.scheduler.support.Tasks;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -39,6 +40,7 @@ class DefinitionChangeTest {
     }
 
     private static DefinitionChange defined(UUID taskId, long version, int partition) {
-        return DefinitionChange.of(new TaskDefinitionChanged(taskId, "t", version, null, Instant.EPOCH), partition);
+        return DefinitionChange.of(new TaskDefinitionChanged(taskId, "t", version,
+                Tasks.task(taskId, version, List.of(), null), Instant.EPOCH), partition);
     }
 }
