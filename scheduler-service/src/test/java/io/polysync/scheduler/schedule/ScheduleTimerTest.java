@@ -5,6 +5,7 @@ import io.polysync.model.cron.CronSchedule;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.task.MisfirePolicy;
 import io.polysync.model.task.TaskSnapshot;
+import io.polysync.scheduler.support.Tasks;
 import io.polysync.scheduler.tasks.DefinitionChange;
 import org.junit.jupiter.api.Test;
 
@@ -284,7 +285,8 @@ class ScheduleTimerTest {
     }
 
     private static DefinitionChange defined(UUID task, long version) {
-        return DefinitionChange.of(new TaskDefinitionChanged(task, "t", version, null, T0), 0);
+        return DefinitionChange.of(new TaskDefinitionChanged(task, "t", version,
+                Tasks.task(task, version, List.of(), null), T0), 0);
     }
 
     /** Keeps last-fire state per schedule as the database does, and records what it published. */
