@@ -87,6 +87,10 @@ class DependenciesIT extends SchedulerIntegrationTest {
         UUID bRun = UUID.randomUUID();
         UUID cRun = UUID.randomUUID();
         succeed(b, bRun, 2, Map.of("left", "L"));
+        // b's and c's successes travel on different partitions: one poll may hold c's first, and the sink is then
+        // triggered by b's; the test names the one that completes the fan-in by waiting for b's to be taken in
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                count("SELECT COUNT(*) FROM last_success WHERE task_id = ? AND run_id = ?", b, bRun) == 1);
         succeed(c, cRun, 3, Map.of("right", "R"));
         TriggerRequested sink = triggersOf(d, 1).get(0);
         assertThat(sink.triggerId()).isEqualTo(Ids.triggerId(d, TriggerType.DEPENDENCY, cRun.toString()));
