@@ -16,7 +16,9 @@ import java.util.stream.IntStream;
 /**
  * Scenario 2: an open-loop offered load of each configured rate for one bounded phase. Every Run Once has an
  * intended send time on a fixed schedule; latencies are measured from that instant, so a sender held up by a slow
- * API still charges the delay to the system (no coordinated omission). Runs not RUNNING or not SUCCEEDED when the
+ * API still charges the delay to the system (no coordinated omission). The measured phase follows, without a break,
+ * {@code --latency-warmup} of the same load on tasks of its own, unmeasured: a "steady" load is one the JVMs have
+ * compiled their paths for and the consumers have joined their groups at, not the first seconds after a start. Runs not RUNNING or not SUCCEEDED when the
  * drain timeout ends, and requests the sender never got to send, are counted at their lower bound.
  */
 public final class LatencyScenario implements Scenario {
@@ -37,9 +39,14 @@ public final class LatencyScenario implements Scenario {
         Options o = ctx.options();
         String scenario = name() + " @" + rate + "/s";
         String prefix = "lat" + rate + "-";
+        // the warm-up's runs go to tasks of their own, so no count or figure below can include them
+        String warmPrefix = "warm" + rate + "-";
         int tasks = o.throughputTasks();
-        ctx.createTasks(scenario, IntStream.range(0, tasks).mapToObj(i -> PolysyncApi.noopTask(prefix + i, Map.of()))
-                .toList());
+        ctx.createTasks(scenario, IntStream.range(0, tasks)
+                .mapToObj(i -> List.of(PolysyncApi.noopTask(prefix + i, Map.of()),
+                        PolysyncApi.noopTask(warmPrefix + i, Map.of())))
+                .flatMap(List::stream).toList());
+        int warm = (int) (rate * o.latencyWarmup().toMillis() / 1000);
         int n = (int) (rate * o.latencyPhase().toMillis() / 1000);
         Map<UUID, Instant> intended = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
@@ -47,12 +54,14 @@ public final class LatencyScenario implements Scenario {
         Latency running = new Latency();
         Latency succeeded = new Latency();
 
-        long startNanos = System.nanoTime() + 500_000_000L;
-        Instant startWall = Instant.now().plusMillis(500);
+        // one schedule without a break: the warm-up's requests, then the measured ones, whose offsets start at 0
+        long warmNanos = (long) (warm * 1e9 / rate);
+        long startNanos = System.nanoTime() + 500_000_000L + warmNanos;
+        Instant startWall = Instant.now().plusMillis(500).plusNanos(warmNanos);
         // the sender gives up once it is a whole phase behind: a system that accepts this slowly has answered
         long stopNanos = startNanos + 2 * o.latencyPhase().toNanos();
         int sent = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = -warm; i < n; i++) {
             long offset = (long) (i * 1e9 / rate);
             long due = startNanos + offset;
             long wait = due - System.nanoTime();
@@ -62,8 +71,13 @@ public final class LatencyScenario implements Scenario {
             if (System.nanoTime() > stopNanos) {
                 break;
             }
-            Instant intendedAt = startWall.plusNanos(offset);
             inFlight.acquireUninterruptibly();
+            if (i < 0) {
+                ctx.api().sendAsync("POST", "/api/v1/tasks/" + warmPrefix + ((i + warm) % tasks) + "/runs",
+                        Map.of("idempotencyKey", warmPrefix + (i + warm))).whenComplete((r, e) -> inFlight.release());
+                continue;
+            }
+            Instant intendedAt = startWall.plusNanos(offset);
             sent++;
             ctx.api().sendAsync("POST", "/api/v1/tasks/" + prefix + (i % tasks) + "/runs",
                     Map.of("idempotencyKey", prefix + i)).whenComplete((r, e) -> {

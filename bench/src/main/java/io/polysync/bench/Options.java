@@ -26,6 +26,7 @@ public record Options(
         int httpConcurrency,
         List<Integer> latencyRates,
         Duration latencyPhase,
+        Duration latencyWarmup,
         Duration drainTimeout,
         int chains,
         int chainDepth,
@@ -57,6 +58,7 @@ public record Options(
             Map.entry("http-concurrency", "64"),
             Map.entry("latency-rates", "50,500"),
             Map.entry("latency-phase", "30s"),
+            Map.entry("latency-warmup", "10s"),
             Map.entry("drain-timeout", "300s"),
             Map.entry("chains", "10"),
             Map.entry("chain-depth", "10"),
@@ -77,6 +79,7 @@ public record Options(
     private static final Map<String, String> QUICK = Map.ofEntries(
             Map.entry("throughput-runs", "1000"),
             Map.entry("latency-phase", "5s"),
+            Map.entry("latency-warmup", "2s"),
             Map.entry("drain-timeout", "90s"),
             Map.entry("chains", "3"),
             Map.entry("chain-depth", "5"),
@@ -123,8 +126,8 @@ public record Options(
                 v.get("throughput-via"), Integer.parseInt(v.get("throughput-tasks")),
                 Integer.parseInt(v.get("http-concurrency")),
                 Arrays.stream(v.get("latency-rates").split(",")).map(String::trim).map(Integer::parseInt).toList(),
-                duration(v.get("latency-phase")), duration(v.get("drain-timeout")), Integer.parseInt(v.get("chains")),
-                Integer.parseInt(v.get("chain-depth")), Integer.parseInt(v.get("fan-out")),
+                duration(v.get("latency-phase")), duration(v.get("latency-warmup")), duration(v.get("drain-timeout")),
+                Integer.parseInt(v.get("chains")), Integer.parseInt(v.get("chain-depth")), Integer.parseInt(v.get("fan-out")),
                 Integer.parseInt(v.get("cron-every-second-tasks")), duration(v.get("cron-window")),
                 Integer.parseInt(v.get("cron-minute-tasks")), Integer.parseInt(v.get("scale-tasks")),
                 duration(v.get("idle-window")), Integer.parseInt(v.get("create-concurrency")),
@@ -180,7 +183,8 @@ public record Options(
                 "- throughput: " + throughputRuns + " runs via " + throughputVia + " over " + throughputTasks
                         + " tasks, " + httpConcurrency + " concurrent HTTP requests",
                 "- latency: offered loads " + latencyRates + " runs/s, " + latencyPhase.toSeconds()
-                        + " s per load (open loop), drain timeout " + drainTimeout.toSeconds() + " s",
+                        + " s measured per load after " + latencyWarmup.toSeconds() + " s of the same load unmeasured"
+                        + " (open loop), drain timeout " + drainTimeout.toSeconds() + " s",
                 "- hand-off: " + chains + " chains of depth " + chainDepth + ", fan-out 1 → " + fanOut,
                 "- cron: " + cronEverySecondTasks + " every-second tasks over " + cronWindow.toSeconds() + " s; "
                         + cronMinuteTasks + " tasks on one minute",
