@@ -21,8 +21,10 @@ public record RuntimeProperties(
         @DefaultValue LagMonitor lagMonitor) {
 
     /**
-     * @param batchSize     rows published per relay transaction
-     * @param sweepInterval how often the relay looks for rows even when no commit woke it (rows a crash left unsent)
+     * @param batchSize     rows the relay sends before awaiting their acknowledgements, claims per sweep transaction,
+     *                      and deletes per transaction
+     * @param sweepInterval how often the relay claims rows from the table that no commit handed it (rows a crash, a
+     *                      failed send or a dead replica left unsent)
      * @param sendTimeout   how long the relay waits for the broker to acknowledge a batch before it tries again
      * @param enabled       whether this process publishes its outbox (tests of a crash before publishing turn it off)
      * @param metricsInterval how often the backlog gauges are read from the table

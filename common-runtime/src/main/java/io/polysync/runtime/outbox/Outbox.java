@@ -3,20 +3,27 @@ package io.polysync.runtime.outbox;
 import io.polysync.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes events into the outbox table inside the caller's transaction, so the state change and the event it implies
- * commit together or not at all (DESIGN.md section 7, invariant 6). The {@link OutboxRelay} publishes them after
- * commit; a commit wakes it at once, and its sweep finds whatever a crash left behind.
+ * commit together or not at all (DESIGN.md section 7, invariant 6). After the commit the rows, with the ids the
+ * table gave them, are handed to the {@link OutboxRelay}, which publishes them from memory at once; its sweep of the
+ * table finds whatever a crash or a failed send left behind.
  */
 public class Outbox {
 
@@ -84,16 +91,46 @@ public class Outbox {
         pending.add(rows);
     }
 
-    private void write(List<Object[]> rows) {
-        jdbc.batchUpdate(INSERT, rows);
+    /** Inserts the rows in one batch and answers them as the relay publishes them, with the ids the table gave. */
+    private List<OutboxRelay.Row> write(List<Object[]> rows) {
+        KeyHolder ids = new GeneratedKeyHolder();
+        jdbc.batchUpdate(connection -> connection.prepareStatement(INSERT, new String[] {"id"}),
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement statement, int i) throws SQLException {
+                        Object[] row = rows.get(i);
+                        statement.setString(1, (String) row[0]);
+                        statement.setString(2, (String) row[1]);
+                        statement.setString(3, (String) row[2]);
+                        statement.setTimestamp(4, (Timestamp) row[3]);
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return rows.size();
+                    }
+                }, ids);
+        List<Map<String, Object>> keys = ids.getKeyList();
+        if (keys.size() != rows.size()) {
+            throw new IllegalStateException("the outbox insert answered " + keys.size() + " ids for " + rows.size()
+                    + " rows");
+        }
+        List<OutboxRelay.Row> written = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i);
+            // PostgreSQL names the key "id", H2 "ID": each map holds the one generated column
+            long id = ((Number) keys.get(i).values().iterator().next()).longValue();
+            written.add(new OutboxRelay.Row(id, (String) row[0], (String) row[1], (String) row[2]));
+        }
+        return written;
     }
 
-    private void committed() {
+    private void committed(List<OutboxRelay.Row> rows) {
         if (haltAfterCommits > 0 && commits.incrementAndGet() == haltAfterCommits) {
             log.warn("halting after outbox commit number {}, before publishing it", haltAfterCommits);
             Runtime.getRuntime().halt(HALT_STATUS);
         }
-        relay.wake();
+        relay.committed(rows);
     }
 
     /**
@@ -105,15 +142,17 @@ public class Outbox {
 
         private final Outbox outbox;
         private final List<Object[]> rows = new ArrayList<>();
-        private boolean written;
+        /** What the transaction wrote, in order, to hand to the relay once it committed. */
+        private final List<OutboxRelay.Row> written = new ArrayList<>();
+        private boolean beforeCommitDone;
 
         Pending(Outbox outbox) {
             this.outbox = outbox;
         }
 
         void add(List<Object[]> more) {
-            if (written) {
-                outbox.write(more);
+            if (beforeCommitDone) {
+                written.addAll(outbox.write(more));
             } else {
                 rows.addAll(more);
             }
@@ -131,22 +170,23 @@ public class Outbox {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            written = true;
+            beforeCommitDone = true;
             if (!rows.isEmpty()) {
-                outbox.write(rows);
+                written.addAll(outbox.write(rows));
                 rows.clear();
             }
         }
 
         @Override
         public void afterCommit() {
-            outbox.committed();
+            outbox.committed(List.copyOf(written));
         }
 
         @Override
         public void afterCompletion(int status) {
             TransactionSynchronizationManager.unbindResourceIfPossible(outbox);
             rows.clear();
+            written.clear();
         }
     }
 }

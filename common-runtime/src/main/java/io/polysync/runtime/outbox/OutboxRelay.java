@@ -9,23 +9,42 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Publishes outbox rows to Kafka after their transaction committed, oldest first, in batches, and deletes them once
- * the broker acknowledged every record of the batch. A batch whose send fails stays in the table and is sent again:
- * delivery is at least once, and every consumer deduplicates by the ids the events carry.
+ * Publishes outbox rows to Kafka after their transaction committed and deletes them once the broker acknowledged
+ * them. Delivery is at least once; every consumer deduplicates by the ids the events carry.
  *
- * <p>Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a schema never publish one row twice
- * at the same time, and one replica keeps the commit order of its rows.
+ * <p>The hot path does not read the table: {@link Outbox} hands each committed transaction's rows, ids included,
+ * to {@link #committed}, and the relay thread sends them in commit order, a batch at a time, waiting for the
+ * acknowledgements. Their deletion is deferred and batched ({@link #DELETE_DELAY}), so a hop costs no relay
+ * transaction of its own: before, each batch was a transaction that claimed the rows, sent them and deleted them,
+ * one more commit and round trip on every hop a run makes.
+ *
+ * <p>The table stays the truth. Every {@code sweep-interval} the relay claims rows ({@code FOR UPDATE SKIP LOCKED},
+ * so replicas sharing a schema never publish one row twice at the same time), skips those it holds in memory, and
+ * publishes and deletes the rest in the claim's transaction: rows a crash left unsent, and rows of another replica
+ * that died. A sweep takes only rows that were already there at the previous sweep, so it does not race a live
+ * replica's relay for the rows it is about to send; the first sweep after a start takes every row. When a send
+ * fails, its rows stay in the table and the relay sends nothing newer from memory until sweeps have published the
+ * table's older rows, so one replica keeps the commit order of its records through a failure too.
  */
 public class OutboxRelay implements SmartLifecycle {
 
+    /**
+     * How long acknowledged rows may wait to be deleted together. Their deletion is a commit: batched, a low load
+     * pays it a few times a second instead of once per hop. Until then they still count in the backlog gauge.
+     */
+    static final Duration DELETE_DELAY = Duration.ofMillis(200);
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final JdbcTemplate jdbc;
@@ -34,9 +53,23 @@ public class OutboxRelay implements SmartLifecycle {
     private final RuntimeProperties.Outbox settings;
     private final OutboxMetrics metrics;
     private final String claimSql;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
+    /** Committed rows not taken for sending yet, in commit order. Guarded by {@link #lock}. */
+    private final ArrayDeque<Row> queue = new ArrayDeque<>();
+    /** Ids of the rows this relay holds in memory: queued, in flight, or acknowledged and not deleted yet. Guarded. */
+    private final Set<Long> held = new HashSet<>();
     private boolean woken;
+
+    /** Acknowledged rows awaiting their batched deletion; relay thread only. */
+    private final List<Long> toDelete = new ArrayList<>();
+    private long toDeleteSinceNanos;
+    /** Rows with ids up to this were in the table at the previous sweep; relay thread only. */
+    private long sweepHorizon = Long.MAX_VALUE;
+    /** After a failed send: the table's older rows go first, by sweeps, before anything from memory. */
+    private boolean recovering;
+
     private volatile boolean running;
     private Thread thread;
 
@@ -47,14 +80,24 @@ public class OutboxRelay implements SmartLifecycle {
         this.kafka = kafka;
         this.settings = settings;
         this.metrics = metrics;
-        this.claimSql = "SELECT id, topic, record_key, payload FROM outbox ORDER BY id FETCH FIRST "
+        this.claimSql = "SELECT id, topic, record_key, payload FROM outbox WHERE id <= ? ORDER BY id FETCH FIRST "
                 + settings.batchSize() + " ROWS ONLY FOR UPDATE SKIP LOCKED";
     }
 
-    /** Asks the relay to publish now; called after every commit that wrote the outbox. */
-    public void wake() {
+    /**
+     * Takes the rows of a transaction that just committed, to publish them now. Called by {@link Outbox} after every
+     * commit that wrote the outbox; rows of a relay that does not run stay in the table.
+     */
+    void committed(List<Row> rows) {
+        if (!running || rows.isEmpty()) {
+            return;
+        }
         lock.lock();
         try {
+            for (Row row : rows) {
+                queue.add(row);
+                held.add(row.id());
+            }
             woken = true;
             wakeUp.signal();
         } finally {
@@ -63,33 +106,55 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * Publishes one batch and reports how many rows it sent. The relay thread calls it in a loop; tests call it to
-     * drain the outbox deterministically.
+     * Claims the oldest rows of the table this relay does not hold in memory, publishes them and deletes them, in one
+     * transaction, and reports how many it published. Sweeps call it; tests call it to drain the outbox
+     * deterministically.
      */
     public int publishBatch() {
-        Integer sent = tx.execute(status -> {
+        return claimAndPublish(Long.MAX_VALUE).published();
+    }
+
+    private Claim claimAndPublish(long upToId) {
+        Claim claim = tx.execute(status -> {
             List<Row> rows = jdbc.query(claimSql, (rs, i) ->
-                    new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-            if (rows.isEmpty()) {
-                return 0;
+                    new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), upToId);
+            List<Row> unheld = withoutHeld(rows);
+            if (!unheld.isEmpty()) {
+                send(unheld);
+                jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?",
+                        unheld.stream().map(r -> new Object[] {r.id()}).toList());
             }
-            List<CompletableFuture<SendResult<String, String>>> acks = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                acks.add(kafka.send(row.topic(), row.key(), row.payload()));
-            }
-            try {
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                        .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                throw new OutboxPublishException("publishing " + rows.size() + " outbox rows failed", e);
-            }
-            List<Object[]> ids = rows.stream().map(r -> new Object[] {r.id()}).toList();
-            jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", ids);
-            return rows.size();
+            return new Claim(rows.size(), unheld.size());
         });
-        int count = sent == null ? 0 : sent;
-        metrics.published(count);
-        return count;
+        Claim done = claim == null ? new Claim(0, 0) : claim;
+        metrics.published(done.published());
+        return done;
+    }
+
+    private List<Row> withoutHeld(List<Row> rows) {
+        lock.lock();
+        try {
+            return rows.stream().filter(r -> !held.contains(r.id())).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends the rows and waits until the broker acknowledged every one. */
+    private void send(List<Row> rows) {
+        List<CompletableFuture<SendResult<String, String>>> acks = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            acks.add(kafka.send(row.topic(), row.key(), row.payload()));
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutboxPublishException("interrupted while publishing " + rows.size() + " outbox rows", e);
+        } catch (Exception e) {
+            throw new OutboxPublishException("publishing " + rows.size() + " outbox rows failed", e);
+        }
     }
 
     @Override
@@ -107,7 +172,13 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        wake();
+        lock.lock();
+        try {
+            woken = true;
+            wakeUp.signal();
+        } finally {
+            lock.unlock();
+        }
         if (thread != null) {
             try {
                 thread.join(settings.sendTimeout().toMillis());
@@ -130,28 +201,121 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void loop() {
         long failures = 0;
+        long nextSweepNanos = System.nanoTime();
         while (running) {
             try {
-                int sent = publishBatch();
+                if (recovering || System.nanoTime() - nextSweepNanos >= 0) {
+                    sweep();
+                    nextSweepNanos = System.nanoTime() + settings.sweepInterval().toNanos();
+                }
+                boolean more = !recovering && publishQueued();
+                deleteAcknowledged(false);
                 failures = 0;
-                if (sent < settings.batchSize()) {
-                    awaitWakeUp(settings.sweepInterval().toMillis());
+                if (!more && !recovering) {
+                    awaitWakeUp(nextSweepNanos);
                 }
             } catch (RuntimeException e) {
                 failures++;
                 if (running) {
                     log.warn("outbox relay failed ({} in a row), retrying: {}", failures, e.toString());
-                    awaitWakeUp(Math.min(settings.sweepInterval().toMillis() * failures, 10_000));
+                    backOff(Duration.ofMillis(Math.min(settings.sweepInterval().toMillis() * failures, 10_000)));
                 }
             }
         }
+        try {
+            deleteAcknowledged(true);
+        } catch (RuntimeException e) {
+            log.info("outbox relay stopped with {} published rows not deleted; they are sent again: {}",
+                    toDelete.size(), e.toString());
+        }
     }
 
-    private void awaitWakeUp(long millis) {
+    /**
+     * Sends up to a batch of queued rows and reports whether more are queued. Should the send fail, its rows are
+     * left to the sweeps, which go first from now on.
+     */
+    private boolean publishQueued() {
+        List<Row> batch = new ArrayList<>();
+        boolean more;
         lock.lock();
         try {
-            if (!woken) {
-                wakeUp.await(millis, TimeUnit.MILLISECONDS);
+            while (batch.size() < settings.batchSize() && !queue.isEmpty()) {
+                batch.add(queue.poll());
+            }
+            more = !queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        try {
+            send(batch);
+        } catch (RuntimeException e) {
+            release(batch.stream().map(Row::id).toList());
+            recovering = true;
+            throw e;
+        }
+        if (toDelete.isEmpty()) {
+            toDeleteSinceNanos = System.nanoTime();
+        }
+        batch.forEach(r -> toDelete.add(r.id()));
+        metrics.published(batch.size());
+        return more;
+    }
+
+    /**
+     * Deletes the acknowledged rows in one transaction once a batch of them gathered or the oldest waited
+     * {@link #DELETE_DELAY}, or {@code now} as the relay stops; until then its wake-up deadline comes back for them.
+     */
+    private void deleteAcknowledged(boolean now) {
+        boolean due = !toDelete.isEmpty() && (now || toDelete.size() >= settings.batchSize()
+                || System.nanoTime() - toDeleteSinceNanos >= DELETE_DELAY.toNanos());
+        if (!due) {
+            return;
+        }
+        List<Long> ids = List.copyOf(toDelete);
+        tx.executeWithoutResult(status -> jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?",
+                ids.stream().map(id -> new Object[] {id}).toList()));
+        toDelete.clear();
+        release(ids);
+    }
+
+    /**
+     * Publishes the table's rows that were already there at the previous sweep, a batch per transaction, until a
+     * claim comes back short or finds only rows held in memory.
+     */
+    private void sweep() {
+        long horizon = recovering ? Long.MAX_VALUE : sweepHorizon;
+        Claim claim;
+        do {
+            claim = claimAndPublish(horizon);
+        } while (running && claim.claimed() == settings.batchSize() && claim.published() > 0);
+        recovering = false;
+        Long newest = jdbc.queryForObject("SELECT MAX(id) FROM outbox", Long.class);
+        sweepHorizon = newest == null ? 0 : newest;
+    }
+
+    private void release(List<Long> ids) {
+        lock.lock();
+        try {
+            ids.forEach(held::remove);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for a commit's rows, the next sweep, or the deletion of acknowledged rows falling due. */
+    private void awaitWakeUp(long untilNanos) {
+        long deadline = untilNanos;
+        if (!toDelete.isEmpty()) {
+            deadline = Math.min(deadline, toDeleteSinceNanos + DELETE_DELAY.toNanos());
+        }
+        lock.lock();
+        try {
+            long left = deadline - System.nanoTime();
+            if (!woken && queue.isEmpty() && left > 0) {
+                wakeUp.awaitNanos(left);
             }
             woken = false;
         } catch (InterruptedException e) {
@@ -162,10 +326,36 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private record Row(long id, String topic, String key, String payload) {
+    /**
+     * Waits the whole pause after a failure, however many commits arrive meanwhile (they stay queued), unless the
+     * relay stops.
+     */
+    private void backOff(Duration pause) {
+        long deadline = System.nanoTime() + pause.toNanos();
+        lock.lock();
+        try {
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                wakeUp.awaitNanos(left);
+            }
+            woken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** A batch the broker did not acknowledge in time; its rows stay and are sent again. */
+    /** An outbox row as the relay sends it; a null payload is a tombstone. */
+    record Row(long id, String topic, String key, String payload) {
+    }
+
+    /** What one claim found and how many of those rows it published (the others are held in memory). */
+    private record Claim(int claimed, int published) {
+    }
+
+    /** A batch the broker did not acknowledge in time; its rows stay in the table and are sent again. */
     public static class OutboxPublishException extends RuntimeException {
         OutboxPublishException(String message, Throwable cause) {
             super(message, cause);
