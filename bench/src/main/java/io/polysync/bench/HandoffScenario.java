@@ -11,7 +11,7 @@ import java.util.Map;
  * Scenario 3: dependency hand-off, parent SUCCEEDED recorded → child RUNNING recorded (both the dispatcher's
  * status history), over {@code chains} chains of {@code chain-depth} tasks and one parent with {@code fan-out}
  * children. Dependencies are declared on the child ({@code "dependencies": [{"task": parent}]}), so parents are
- * created first; only the roots are started, by Run Once.
+ * created first; only the roots are started, by Run Once: the chains' first, the fan-out's once every chain ended.
  */
 public final class HandoffScenario implements Scenario {
 
@@ -48,13 +48,13 @@ public final class HandoffScenario implements Scenario {
         // the scheduler learns of the dependencies from polysync.task-definitions; give that topic time to be read
         Deployment.sleep(Duration.ofSeconds(5));
 
+        // one shape after the other: each is measured on its own, not behind the other's runs
         for (int c = 0; c < o.chains(); c++) {
             ctx.api().create("/api/v1/tasks/chain" + c + "-0/runs", Map.of("idempotencyKey", "root-" + c));
         }
-        ctx.api().create("/api/v1/tasks/fan-root/runs", Map.of("idempotencyKey", "fan-root"));
-
         long chainRuns = (long) o.chains() * o.chainDepth();
         ctx.awaitCount("chain runs SUCCEEDED", () -> ctx.db().runs("chain", "SUCCEEDED"), chainRuns, o.drainTimeout());
+        ctx.api().create("/api/v1/tasks/fan-root/runs", Map.of("idempotencyKey", "fan-root"));
         ctx.awaitCount("fan-out runs SUCCEEDED", () -> ctx.db().runs("fan-", "SUCCEEDED"), o.fanOut() + 1L,
                 o.drainTimeout());
         report(ctx, "chains (" + o.chains() + " × depth " + o.chainDepth() + ")", "chain", parentOf,

@@ -18,8 +18,9 @@ import java.util.stream.IntStream;
  * intended send time on a fixed schedule; latencies are measured from that instant, so a sender held up by a slow
  * API still charges the delay to the system (no coordinated omission). The measured phase follows, without a break,
  * {@code --latency-warmup} of the same load on tasks of its own, unmeasured: a "steady" load is one the JVMs have
- * compiled their paths for and the consumers have joined their groups at, not the first seconds after a start. Runs not RUNNING or not SUCCEEDED when the
- * drain timeout ends, and requests the sender never got to send, are counted at their lower bound.
+ * compiled their paths for and the consumers have joined their groups at, not the first seconds after a start. Runs
+ * not RUNNING or not SUCCEEDED when the drain timeout ends, and requests the sender never got to send, are counted
+ * at their lower bound.
  */
 public final class LatencyScenario implements Scenario {
 
