@@ -21,11 +21,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -72,8 +73,10 @@ public class DependencyTriggers {
      * Offers the successes among {@code changes}, in order, to the fan-in of every dependent of their tasks, and
      * triggers each dependent whose fan-in one of them completes; events of other states are passed over. One query
      * finds the dependents of all their tasks; a success of a task that nothing depends on reads nothing more. The
-     * dependents' rows are locked once each, in id order, so replicas working on overlapping polls cannot deadlock
-     * on them, and several successes for one dependent fold in the order they came.
+     * dependents' rows are locked together, in id order, so replicas working on overlapping polls cannot deadlock
+     * on them, and several successes for one dependent fold in the order they came. Their definitions are read in
+     * one query and the changed fan-ins written back in one batch at the end: a parent with a hundred dependents
+     * costs a handful of statements, not four per dependent.
      */
     @Transactional
     public void onSuccesses(List<RunStateChanged> changes) {
@@ -87,13 +90,12 @@ public class DependencyTriggers {
         if (children.isEmpty()) {
             return;
         }
-        Map<UUID, FanIn> locked = new LinkedHashMap<>();
-        TreeSet<UUID> dependents = new TreeSet<>(FanInStore.LOCK_ORDER);
+        Set<UUID> dependents = new HashSet<>();
         children.values().forEach(dependents::addAll);
-        for (UUID child : dependents) {
-            store.lock(child).ifPresent(fanIn -> locked.put(child, fanIn));
-        }
-        int triggered = 0;
+        Map<UUID, FanIn> locked = store.lockAll(dependents);
+        Map<UUID, TaskView> views = new HashMap<>();
+        tasks.findAllById(locked.keySet()).forEach(view -> views.put(view.taskId(), view));
+        List<FanInStore.Triggered> triggered = new ArrayList<>();
         for (RunStateChanged changed : successes) {
             Instant finishedAt = changed.finishedAt() != null ? changed.finishedAt() : changed.occurredAt();
             ParentSuccess success = new ParentSuccess(changed.runId(), changed.outputs(), finishedAt);
@@ -102,28 +104,27 @@ public class DependencyTriggers {
                 if (fanIn == null) {
                     continue;
                 }
+                TaskView view = views.get(child);
+                // without a definition a completion cannot trigger: it is undone, as if this offer never happened
+                FanIn before = view == null ? fanIn.copy() : null;
                 FanIn.Outcome outcome = fanIn.offer(changed.taskId(), success);
                 if (outcome instanceof FanIn.Outcome.Completed completed) {
-                    Optional<TaskView> view = tasks.findById(child);
-                    if (view.isEmpty()) {
+                    if (view == null) {
                         log.warn("dependent task {} has dependencies but no definition; not triggered", child);
-                        // as if this offer never happened: the next one starts from what was saved
-                        store.lock(child).ifPresent(saved -> locked.put(child, saved));
+                        locked.put(child, before);
                         continue;
                     }
                     outbox.append(Topics.TRIGGERS, child.toString(),
-                            trigger(view.get(), changed.runId(), finishedAt, completed));
-                    store.markTriggered(child, changed.runId(), clock.instant());
-                    triggered++;
-                    log.info("task {} triggered by the success of run {} (parents' runs {})", view.get().taskName(),
+                            trigger(view, changed.runId(), finishedAt, completed));
+                    triggered.add(new FanInStore.Triggered(child, changed.runId(), clock.instant()));
+                    log.info("task {} triggered by the success of run {} (parents' runs {})", view.taskName(),
                             changed.runId(), completed.consumedRuns().values());
-                }
-                if (!(outcome instanceof FanIn.Outcome.Ignored)) {
-                    store.save(fanIn);
                 }
             }
         }
-        countAfterCommit(triggered);
+        store.saveAll(locked.values());
+        store.markTriggered(triggered);
+        countAfterCommit(triggered.size());
     }
 
     private TriggerRequested trigger(TaskView child, UUID completingRun, Instant completedAt,

@@ -36,6 +36,11 @@ public final class FanIn {
         return edges;
     }
 
+    /** A copy with the same state, changes included, that later offers to this one leave alone. */
+    public FanIn copy() {
+        return new FanIn(childTaskId, edges.stream().map(Edge::copy).toList());
+    }
+
     /** Records a success of {@code parentTaskId} and says whether it completed the fan-in. */
     public Outcome offer(UUID parentTaskId, ParentSuccess success) {
         Edge edge = edges.stream().filter(e -> e.parentTaskId.equals(parentTaskId)).findFirst().orElse(null);
@@ -119,6 +124,12 @@ public final class FanIn {
             this.pending = pending;
             this.consumedRunId = consumedRunId;
             this.consumedFinishedAt = consumedFinishedAt;
+        }
+
+        private Edge copy() {
+            Edge copy = new Edge(parentTaskId, mappings, pending, consumedRunId, consumedFinishedAt);
+            copy.changed = changed;
+            return copy;
         }
 
         public static Edge fresh(UUID parentTaskId, List<OutputMapping> mappings) {

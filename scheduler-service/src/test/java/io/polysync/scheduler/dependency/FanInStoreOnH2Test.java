@@ -107,6 +107,44 @@ class FanInStoreOnH2Test {
                 .satisfies(edge -> assertThat(edge.mappings()).containsExactly(new OutputMapping("o", "i"))));
     }
 
+    @Test
+    void locksAndWritesBackManyDependentsTogether() {
+        UUID parent = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID single = UUID.randomUUID();
+        UUID both = UUID.randomUUID();
+        UUID unknown = UUID.randomUUID();
+        UUID parentRun = UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            replace(single, 1, new DependencySnapshot(parent, "p", List.of(new OutputMapping("o", "i"))));
+            replace(both, 1, new DependencySnapshot(other, "x", List.of()), new DependencySnapshot(parent, "p",
+                    List.of()));
+        });
+
+        tx.executeWithoutResult(s -> {
+            Map<UUID, FanIn> locked = store.lockAll(List.of(both, unknown, single));
+            assertThat(locked.keySet()).containsExactlyElementsOf(
+                    List.of(both, single).stream().sorted(FanInStore.LOCK_ORDER).toList());
+            assertThat(locked.get(both).edges()).extracting(FanIn.Edge::parentTaskId).containsExactly(other, parent);
+            ParentSuccess success = new ParentSuccess(parentRun, Map.of("o", "O"), T0);
+            assertThat(locked.get(single).offer(parent, success)).isInstanceOf(FanIn.Outcome.Completed.class);
+            assertThat(locked.get(both).offer(parent, success)).isEqualTo(FanIn.Outcome.RECORDED);
+            store.saveAll(locked.values());
+            store.markTriggered(List.of(new FanInStore.Triggered(single, parentRun, T0.plusSeconds(1))));
+        });
+
+        tx.executeWithoutResult(s -> {
+            assertThat(store.lock(single).orElseThrow().edges()).singleElement()
+                    .satisfies(edge -> assertThat(edge.consumedRunId()).isEqualTo(parentRun));
+            assertThat(store.lock(both).orElseThrow().edges()).extracting(edge -> edge.pending() == null
+                    ? null : edge.pending().runId()).containsExactly(null, parentRun);
+        });
+        assertThat(jdbc.queryForObject("SELECT last_trigger_run_id FROM fan_in WHERE child_task_id = ?", UUID.class,
+                single)).isEqualTo(parentRun);
+        assertThat(jdbc.queryForObject("SELECT last_trigger_run_id FROM fan_in WHERE child_task_id = ?", UUID.class,
+                both)).isNull();
+    }
+
     /** PostgreSQL sorts these so (unsigned); Java's own UUID order would put the 8000… ones first. */
     @Test
     void theLockOrderIsTheDatabasesUuidOrder() {

@@ -35,6 +35,20 @@ class FanInTest {
     }
 
     @Test
+    void aCopyKeepsTheStateAndChangesOfItsOriginalButNotItsLaterOffers() {
+        FanIn original = new FanIn(d, List.of(FanIn.Edge.fresh(a, List.of()), FanIn.Edge.fresh(b, List.of())));
+        assertThat(original.offer(a, success(run(1), Map.of()))).isEqualTo(FanIn.Outcome.RECORDED);
+
+        FanIn copy = original.copy();
+        assertThat(original.offer(b, success(run(2), Map.of()))).isInstanceOf(FanIn.Outcome.Completed.class);
+
+        assertThat(copy.edges()).extracting(FanIn.Edge::changed).containsExactly(true, false);
+        assertThat(copy.edges()).extracting(edge -> edge.pending() == null ? null : edge.pending().runId())
+                .containsExactly(run(1).id(), null);
+        assertThat(copy.offer(b, success(run(3), Map.of()))).isInstanceOf(FanIn.Outcome.Completed.class);
+    }
+
+    @Test
     void fanOutTriggersEveryChild() {
         graph.put(b, new FanIn(b, List.of(FanIn.Edge.fresh(a, List.of()))));
         graph.put(c, new FanIn(c, List.of(FanIn.Edge.fresh(a, List.of(new OutputMapping("x", "y"))))));
