@@ -60,7 +60,7 @@ public class AdmissionController implements RunAdmission {
     /** Task rows in id order, before any profile row: the lock order every admission keeps. */
     @Override
     public void queuing(Collection<UUID> taskIds) {
-        new TreeSet<>(taskIds).forEach(gates::lockTask);
+        gates.lockTasks(taskIds);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.polysync.model.task.TaskSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -13,10 +14,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * This dispatcher's copy of every task definition version published on {@code polysync.task-definitions}. Storing
@@ -36,6 +39,9 @@ public class TaskDefinitions {
     private static final String INSERT_VERSION = "INSERT INTO task_definition "
             + "(task_id, definition_version, task_name, snapshot, received_at) VALUES (?, ?, ?, ?, ?) "
             + "ON CONFLICT DO NOTHING";
+
+    /** Tasks per prefetch query: far below the bind-parameter limits of PostgreSQL and H2. */
+    private static final int CHUNK = 1000;
 
     private final TaskDefinitionRepository definitions;
     private final TaskDeletionRepository deletions;
@@ -89,6 +95,38 @@ public class TaskDefinitions {
             deletions.save(new TaskDeletion(taskId, newest, clock.instant()));
         } else if (!existing.get().covers(newest)) {
             existing.get().deletedAgain(newest, clock.instant());
+        }
+    }
+
+    /**
+     * Reads, with one query per {@link #CHUNK} tasks, the exact versions this replica has not resolved yet, so that
+     * resolving a poll's triggers one by one afterwards reads nothing more: a poll of triggers for a hundred tasks
+     * new to this replica (a fan-out, a minute of schedules) cost a query per task. Versions not stored (yet) are
+     * left to {@link #resolve}, which decides what they mean.
+     *
+     * @param versionByTask per task, the definition version its trigger was made from
+     */
+    public void prefetch(Map<UUID, Long> versionByTask) {
+        List<UUID> missing = versionByTask.entrySet().stream()
+                .filter(e -> {
+                    Exact known = lastExact.get(e.getKey());
+                    return known == null || known.version() != e.getValue();
+                })
+                .map(Map.Entry::getKey).toList();
+        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
+        for (int from = 0; from < missing.size(); from += CHUNK) {
+            List<UUID> chunk = missing.subList(from, Math.min(missing.size(), from + CHUNK));
+            Set<Long> versions = chunk.stream().map(versionByTask::get).collect(Collectors.toSet());
+            // both lists filter: a row of a wanted task at another task's version is passed over below
+            named.query("SELECT task_id, definition_version, snapshot FROM task_definition"
+                            + " WHERE task_id IN (:tasks) AND definition_version IN (:versions)",
+                    Map.of("tasks", chunk, "versions", versions), rs -> {
+                        UUID taskId = rs.getObject(1, UUID.class);
+                        long version = rs.getLong(2);
+                        if (versionByTask.get(taskId) == version) {
+                            lastExact.put(taskId, new Exact(version, Json.decode(rs.getString(3), TaskSnapshot.class)));
+                        }
+                    });
         }
     }
 

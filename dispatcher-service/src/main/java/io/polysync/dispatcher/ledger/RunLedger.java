@@ -52,8 +52,9 @@ public class RunLedger {
 
     /**
      * Queues the runs a batch of triggers asks for, in order, in one transaction: each run is recorded, announced and
-     * handed to admission, and a trigger repeated within the batch is a duplicate like one whose run already exists. Whether their runs exist is
-     * asked once for the whole batch. If any trigger fails, nothing of the batch is kept. The new runs are inserted
+     * handed to admission, and a trigger repeated within the batch is a duplicate like one whose run already exists.
+     * Whether their runs exist is asked once for the whole batch, and their tasks are locked and their definitions
+     * read together, before the first run is made. If any trigger fails, nothing of the batch is kept. The new runs are inserted
      * together ({@link RunRows}), each once admission has decided on it.
      *
      * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when a definition has not arrived
@@ -64,8 +65,10 @@ public class RunLedger {
         triggers.forEach(RunLedger::validate);
         Set<UUID> known = new HashSet<>(runs.findTriggerIdsIn(
                 triggers.stream().map(TriggerRequested::triggerId).collect(Collectors.toSet())));
-        admission.queuing(triggers.stream().filter(t -> !known.contains(t.triggerId()))
-                .map(TriggerRequested::taskId).collect(Collectors.toSet()));
+        List<TriggerRequested> fresh = triggers.stream().filter(t -> !known.contains(t.triggerId())).toList();
+        admission.queuing(fresh.stream().map(TriggerRequested::taskId).collect(Collectors.toSet()));
+        definitions.prefetch(fresh.stream().collect(Collectors.toMap(TriggerRequested::taskId,
+                TriggerRequested::definitionVersion, (first, second) -> first)));
         for (TriggerRequested trigger : triggers) {
             if (known.add(trigger.triggerId())) {
                 create(trigger);

@@ -5,6 +5,8 @@ import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -42,6 +44,23 @@ class AdmissionGatesOnH2Test {
         assertThat(taken.admissions()).containsExactly(now);
         assertThat(gates.release(List.of(run))).isEqualTo(2);
         assertThat(gates.lockProfile("api", now.plusSeconds(61)).admissions()).isEmpty();
+    }
+
+    @Test
+    void manyTasksAreLockedTogetherAndTheirRowsMadeOnce() {
+        DataSource dataSource = H2Ledger.migrated("dispatcher_task_locks");
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        AdmissionGates gates = new AdmissionGates(jdbc);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        UUID known = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        tx.executeWithoutResult(status -> gates.lockTask(known));
+
+        tx.executeWithoutResult(status -> gates.lockTasks(List.of(fresh, known, fresh)));
+        tx.executeWithoutResult(status -> gates.lockTasks(List.of(known, fresh)));
+
+        assertThat(jdbc.queryForList("SELECT task_id FROM admission_task", UUID.class))
+                .containsExactlyInAnyOrder(known, fresh);
     }
 
     @Test
