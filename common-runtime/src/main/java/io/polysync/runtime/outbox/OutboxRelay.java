@@ -1,5 +1,6 @@
 package io.polysync.runtime.outbox;
 
+import io.polysync.model.Topics;
 import io.polysync.runtime.RuntimeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The hot path does not read the table: {@link Outbox} hands each committed transaction's rows, ids included,
  * to {@link #committed}, and the relay thread sends them in commit order, a batch at a time, waiting for the
- * acknowledgements. Their deletion is deferred and batched ({@link #DELETE_DELAY}), so a hop costs no relay
- * transaction of its own: before, each batch was a transaction that claimed the rows, sent them and deleted them,
- * one more commit and round trip on every hop a run makes.
+ * acknowledgements. Their deletion is deferred and batched ({@link #DELETE_DELAY}), except for dispatched runs
+ * ({@link #DELETED_AT_ONCE}), so most hops cost no relay transaction of their own: before, each batch was a
+ * transaction that claimed the rows, sent them and deleted them, one more commit and round trip on every hop.
  *
  * <p>The table stays the truth. Every {@code sweep-interval} the relay claims rows ({@code FOR UPDATE SKIP LOCKED},
  * so replicas sharing a schema never publish one row twice at the same time), skips those it holds in memory, and
@@ -45,6 +46,13 @@ public class OutboxRelay implements SmartLifecycle {
      * pays it a few times a second instead of once per hop. Until then they still count in the backlog gauge.
      */
     static final Duration DELETE_DELAY = Duration.ofMillis(200);
+    /**
+     * Topics whose rows are deleted as soon as they are acknowledged, with whatever else was acknowledged: a run
+     * dispatched again after a crash is executed again by a worker (its job's effects happen twice; the dispatcher
+     * only fences the reports), while every other record sent again is absorbed by its consumer's deduplication.
+     * A process that dies after sending such a row so repeats it only if it dies within that deletion.
+     */
+    private static final Set<String> DELETED_AT_ONCE = Set.of(Topics.RUNS_HIGH, Topics.RUNS_NORMAL, Topics.RUNS_LOW);
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final JdbcTemplate jdbc;
@@ -261,6 +269,9 @@ public class OutboxRelay implements SmartLifecycle {
         }
         batch.forEach(r -> toDelete.add(r.id()));
         metrics.published(batch.size());
+        if (batch.stream().anyMatch(r -> DELETED_AT_ONCE.contains(r.topic()))) {
+            deleteAcknowledged(true);
+        }
         return more;
     }
 
