@@ -54,8 +54,8 @@ public class RunLedger {
      * Queues the runs a batch of triggers asks for, in order, in one transaction: each run is recorded, announced and
      * handed to admission, and a trigger repeated within the batch is a duplicate like one whose run already exists.
      * Whether their runs exist is asked once for the whole batch, and their tasks are locked and their definitions
-     * read together, before the first run is made. If any trigger fails, nothing of the batch is kept. The new runs are inserted
-     * together ({@link RunRows}), each once admission has decided on it.
+     * read together, before the first run is made. If any trigger fails, nothing of the batch is kept. The new runs
+     * are inserted together ({@link RunRows}), each once admission has decided on it.
      *
      * @throws io.polysync.dispatcher.definition.DefinitionNotYetKnownException when a definition has not arrived
      *                                                                          yet (retry later)
