@@ -68,7 +68,6 @@ public class OutboxRelay implements SmartLifecycle {
     private final ArrayDeque<Row> queue = new ArrayDeque<>();
     /** Ids of the rows this relay holds in memory: queued, in flight, or acknowledged and not deleted yet. Guarded. */
     private final Set<Long> held = new HashSet<>();
-    private boolean woken;
 
     /** Acknowledged rows awaiting their batched deletion; relay thread only. */
     private final List<Long> toDelete = new ArrayList<>();
@@ -106,7 +105,6 @@ public class OutboxRelay implements SmartLifecycle {
                 queue.add(row);
                 held.add(row.id());
             }
-            woken = true;
             wakeUp.signal();
         } finally {
             lock.unlock();
@@ -182,7 +180,6 @@ public class OutboxRelay implements SmartLifecycle {
         running = false;
         lock.lock();
         try {
-            woken = true;
             wakeUp.signal();
         } finally {
             lock.unlock();
@@ -322,19 +319,7 @@ public class OutboxRelay implements SmartLifecycle {
         if (!toDelete.isEmpty()) {
             deadline = Math.min(deadline, toDeleteSinceNanos + DELETE_DELAY.toNanos());
         }
-        lock.lock();
-        try {
-            long left = deadline - System.nanoTime();
-            if (!woken && queue.isEmpty() && left > 0) {
-                wakeUp.awaitNanos(left);
-            }
-            woken = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
+        pause(deadline, true);
     }
 
     /**
@@ -342,14 +327,17 @@ public class OutboxRelay implements SmartLifecycle {
      * relay stops.
      */
     private void backOff(Duration pause) {
-        long deadline = System.nanoTime() + pause.toNanos();
+        pause(System.nanoTime() + pause.toNanos(), false);
+    }
+
+    /** Waits until the deadline or the relay stops, and, when {@code forRows}, until a commit hands rows over. */
+    private void pause(long deadlineNanos, boolean forRows) {
         lock.lock();
         try {
             long left;
-            while (running && (left = deadline - System.nanoTime()) > 0) {
+            while (running && !(forRows && !queue.isEmpty()) && (left = deadlineNanos - System.nanoTime()) > 0) {
                 wakeUp.awaitNanos(left);
             }
-            woken = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

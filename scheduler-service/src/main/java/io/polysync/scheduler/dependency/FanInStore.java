@@ -76,14 +76,7 @@ public class FanInStore {
 
     /** Locks the dependent's fan-in row and loads its edges; empty when the task is unknown or deleted. */
     public Optional<FanIn> lock(UUID childTaskId) {
-        List<UUID> locked = jdbc.query("SELECT child_task_id FROM fan_in WHERE child_task_id = ? FOR UPDATE",
-                (rs, i) -> rs.getObject(1, UUID.class), childTaskId);
-        if (locked.isEmpty()) {
-            return Optional.empty();
-        }
-        List<FanIn.Edge> edges = jdbc.query("SELECT " + EDGE_COLUMNS + " FROM dependency_edge"
-                + " WHERE child_task_id = ? ORDER BY position", (rs, i) -> edge(rs), childTaskId);
-        return Optional.of(new FanIn(childTaskId, edges));
+        return Optional.ofNullable(lockAll(List.of(childTaskId)).get(childTaskId));
     }
 
     /**
