@@ -41,7 +41,7 @@ public final class LatencyScenario implements Scenario {
         Options o = ctx.options();
         String scenario = name() + " @" + rate + "/s";
         String prefix = "lat" + rate + "-";
-        // the warm-up's runs go to tasks of their own, so no count or figure below can include them
+        // the warm-up's runs go to tasks of their own: no latency or backlog figure below includes them
         String warmPrefix = "warm" + rate + "-";
         int tasks = o.throughputTasks();
         ctx.createTasks(scenario, IntStream.range(0, tasks)
