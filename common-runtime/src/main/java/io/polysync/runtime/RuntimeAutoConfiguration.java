@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.polysync.runtime.kafka.ConsumerLagMonitor;
 import io.polysync.runtime.kafka.DeadLetterConfiguration;
 import io.polysync.runtime.kafka.PolysyncTopicsConfiguration;
+import io.polysync.runtime.maintenance.TableMaintenance;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.runtime.metrics.ServiceTag;
 import io.polysync.runtime.outbox.OutboxMetrics;
@@ -83,6 +84,14 @@ public class RuntimeAutoConfiguration {
                                 KafkaTemplate<String, String> kafka, RuntimeProperties properties,
                                 OutboxMetrics metrics) {
             return new OutboxRelay(jdbc, new TransactionTemplate(transactions), kafka, properties.outbox(), metrics);
+        }
+
+        @Bean
+        @ConditionalOnBean(JdbcTemplate.class)
+        @ConditionalOnProperty(name = "polysync.runtime.maintenance.enabled", havingValue = "true",
+                matchIfMissing = true)
+        TableMaintenance tableMaintenance(JdbcTemplate jdbc, RuntimeProperties properties, MeterRegistry meters) {
+            return new TableMaintenance(jdbc, properties.maintenance().interval(), meters);
         }
 
         @Bean

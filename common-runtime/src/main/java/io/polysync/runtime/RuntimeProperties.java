@@ -18,7 +18,8 @@ public record RuntimeProperties(
         @DefaultValue("6") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue Outbox outbox,
-        @DefaultValue LagMonitor lagMonitor) {
+        @DefaultValue LagMonitor lagMonitor,
+        @DefaultValue Maintenance maintenance) {
 
     /**
      * @param batchSize     rows the relay sends before awaiting their acknowledgements, claims per sweep transaction,
@@ -51,5 +52,15 @@ public record RuntimeProperties(
             @DefaultValue("false") boolean enabled,
             @DefaultValue("10s") Duration interval,
             @DefaultValue("polysync-worker-commands-.+") String excludedGroups) {
+    }
+
+    /**
+     * @param enabled  whether this service vacuums and analyzes its own tables while the database's autovacuum is off
+     *                 (see {@link io.polysync.runtime.maintenance.TableMaintenance}); it never does while it is on
+     * @param interval how often it checks the database's setting and its tables' activity counters
+     */
+    public record Maintenance(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("15s") Duration interval) {
     }
 }
