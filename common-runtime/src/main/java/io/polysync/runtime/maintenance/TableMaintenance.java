@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,6 +37,8 @@ public class TableMaintenance implements SmartLifecycle {
     /** autovacuum_analyze_threshold, autovacuum_analyze_scale_factor: changed rows that call for an ANALYZE. */
     static final long ANALYZE_THRESHOLD = 50;
     static final double ANALYZE_SCALE = 0.1;
+    /** autovacuum_vacuum_cost_delay: the pause after each vacuum_cost_limit worth of page work. */
+    static final int COST_DELAY_MILLIS = 2;
 
     private final JdbcTemplate jdbc;
     private final Duration interval;
@@ -110,9 +113,21 @@ public class TableMaintenance implements SmartLifecycle {
             return;
         }
         try {
-            // outside any transaction (VACUUM refuses to run in one): the timer's thread has none, so the statement
-            // runs on its own auto-committed connection
-            jdbc.execute(operation + table.qualifiedName());
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                // outside any transaction (VACUUM refuses to run in one): the pool's connections auto-commit, and the
+                // timer's thread has none open
+                try (Statement statement = connection.createStatement()) {
+                    // throttled as autovacuum is: unthrottled, a VACUUM of the ledger (1.4 s) competed for the disk
+                    // with the commits of the hot path
+                    statement.execute("SET vacuum_cost_delay = '" + COST_DELAY_MILLIS + "ms'");
+                    try {
+                        statement.execute(operation + table.qualifiedName());
+                    } finally {
+                        statement.execute("RESET vacuum_cost_delay");
+                    }
+                }
+                return null;
+            });
             analyzes.increment();
             if (vacuum) {
                 vacuums.increment();
