@@ -232,7 +232,9 @@ public final class Bench {
                     "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                     "- PostgreSQL: " + db.version(),
                     "- PostgreSQL synchronous_commit: " + db.setting("synchronous_commit")
-                            + ", fsync: " + db.setting("fsync"));
+                            + ", fsync: " + db.setting("fsync")
+                            // off, the services vacuum and analyze their own tables (TableMaintenance)
+                            + ", autovacuum: " + db.setting("autovacuum"));
         }
 
         static String loadAverage() {
