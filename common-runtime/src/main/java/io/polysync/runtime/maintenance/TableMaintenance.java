@@ -105,10 +105,12 @@ public class TableMaintenance implements SmartLifecycle {
     private void maintain(TableActivity table) {
         boolean vacuum = table.needsVacuum();
         String operation;
+        // SKIP_LOCKED: a table another replica of this service is vacuuming, or one a migration holds, is left to
+        // the next round instead of blocking this thread behind that lock
         if (vacuum) {
-            operation = "VACUUM (ANALYZE) ";
+            operation = "VACUUM (ANALYZE, SKIP_LOCKED) ";
         } else if (table.needsAnalyze()) {
-            operation = "ANALYZE ";
+            operation = "ANALYZE (SKIP_LOCKED) ";
         } else {
             return;
         }
@@ -141,7 +143,7 @@ public class TableMaintenance implements SmartLifecycle {
         }
     }
 
-    List<TableActivity> activity() {
+    private List<TableActivity> activity() {
         return jdbc.query("""
                         SELECT schemaname, relname, n_live_tup, n_dead_tup, n_ins_since_vacuum, n_mod_since_analyze
                         FROM pg_stat_user_tables WHERE schemaname = current_schema()""",
