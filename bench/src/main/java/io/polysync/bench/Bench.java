@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Bench {
 
+    /** The scenarios measured on warm JVMs ({@link WarmUp}); scale measures a restart and an idle scheduler. */
+    private static final Set<String> WARMED = Set.of("throughput", "latency", "handoff", "cron");
     private static final Map<String, Scenario> SCENARIOS = Map.of(
             "throughput", new ThroughputScenario(),
             "latency", new LatencyScenario(),
@@ -173,6 +176,14 @@ public final class Bench {
         deployment.start();
         System.out.println("   " + mode + " ready in " + Report.number(Rates.seconds(start, Instant.now())) + " s");
         new PolysyncApi(deployment.apiUrl()).ensureNoopJob();
+        if (options.scenarios().stream().anyMatch(WARMED::contains)) {
+            Context context = new Context(options, deployment, db, new Report());
+            try {
+                WarmUp.run(context);
+            } finally {
+                context.close();
+            }
+        }
         return deployment;
     }
 

@@ -1,0 +1,84 @@
+package io.polysync.bench;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+
+/**
+ * Brings freshly started service JVMs to the state they are in after a while in service, before the first scenario
+ * measures them: {@code --warmup} of an open-loop load of {@code --warmup-rate} root runs per second, every other one
+ * a Run Once and the rest trigger events, each root with one dependent task, so the API, the external-trigger
+ * listener, the dispatcher, the workers and the scheduler's hand-off all run their hot paths. Nothing of it is
+ * measured; its tasks have a prefix of their own, and it ends once its runs are finished.
+ *
+ * <p>Why: the JVMs compile with C2 for minutes. In a standalone run with {@code -XX:+PrintCompilation} (two cores),
+ * the compiler still finished 2,000–4,700 compilations per 10 s between the 20th and the 100th second, and took a third
+ * of the CPU of a latency scenario run straight after the throughput scenario; its 50 runs/s p99 was 100–130 ms, and
+ * 29 ms with 60 s more of the same load before it.
+ */
+final class WarmUp {
+
+    private static final String PREFIX = "warmup-";
+    private static final int TASKS = 16;
+
+    private WarmUp() {
+    }
+
+    static void run(Context ctx) {
+        Options o = ctx.options();
+        if (o.warmup().isZero()) {
+            return;
+        }
+        // created again after a restart of the deployment on a fresh database; a name taken is then an error
+        // parents first: the creations run concurrently, and a dependency must name an existing task
+        ctx.createTasks("warm-up", IntStream.range(0, TASKS).mapToObj(i -> PolysyncApi.noopTask(PREFIX + i, Map.of()))
+                .toList());
+        ctx.createTasks("warm-up", IntStream.range(0, TASKS).mapToObj(i -> PolysyncApi.noopTask(PREFIX + "child-" + i,
+                Map.of("dependencies", List.of(Map.of("task", PREFIX + i))))).toList());
+        // the scheduler learns of the dependencies from polysync.task-definitions; a root finished before that
+        // triggers no child, which costs the warm-up a few hand-offs and nothing else
+        int rate = o.warmupRate();
+        long n = rate * o.warmup().toMillis() / 1000;
+        Semaphore inFlight = new Semaphore(o.httpConcurrency());
+        long start = System.nanoTime();
+        System.out.println("   warm-up: " + o.warmup().toSeconds() + " s at " + rate + " root runs/s (each with a "
+                + "dependent run), not measured");
+        for (long i = 0; i < n; i++) {
+            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            String task = PREFIX + (i % TASKS);
+            String key = PREFIX + i;
+            if (i % 2 == 0) {
+                inFlight.acquireUninterruptibly();
+                ctx.api().sendAsync("POST", "/api/v1/tasks/" + task + "/runs", Map.of("idempotencyKey", key))
+                        .whenComplete((r, e) -> inFlight.release());
+            } else {
+                ctx.producer().send(new ProducerRecord<>("polysync.external-triggers", task,
+                        "{\"task\":\"" + task + "\",\"idempotencyKey\":\"" + key + "\",\"parameters\":{}}"));
+            }
+        }
+        inFlight.acquireUninterruptibly(o.httpConcurrency());
+        inFlight.release(o.httpConcurrency());
+        ctx.producer().flush();
+        Instant sent = Instant.now();
+        long left = ctx.awaitCount("warm-up runs finished, negated", () -> -ctx.db().unfinished(), 0,
+                o.drainTimeout());
+        System.out.println("   warm-up done " + Report.number(Rates.seconds(sent, Instant.now()))
+                + " s after its last request" + (left == 0 ? "" : "; " + -left + " runs still unfinished"));
+    }
+
+    /** The settings line for the result file. */
+    static String describe(Options o) {
+        return o.warmup().isZero() ? "- warm-up: none"
+                : "- warm-up after every start of the deployment, unmeasured: " + o.warmup().toSeconds() + " s of "
+                        + o.warmupRate() + " root runs/s (half Run Once, half trigger events), each with one "
+                        + "dependent run, over " + TASKS + " task pairs";
+    }
+}
