@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.polysync.runtime.kafka.ConsumerLagMonitor;
 import io.polysync.runtime.kafka.DeadLetterConfiguration;
+import io.polysync.runtime.kafka.ListenerCommitConfiguration;
 import io.polysync.runtime.kafka.PolysyncTopicsConfiguration;
 import io.polysync.runtime.maintenance.TableMaintenance;
 import io.polysync.runtime.outbox.Outbox;
@@ -39,7 +40,8 @@ import java.time.Duration;
         "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
         "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
 @EnableConfigurationProperties(RuntimeProperties.class)
-@Import({PolysyncTopicsConfiguration.class, DeadLetterConfiguration.class, RuntimeAutoConfiguration.OutboxConfiguration.class})
+@Import({PolysyncTopicsConfiguration.class, DeadLetterConfiguration.class, ListenerCommitConfiguration.class,
+        RuntimeAutoConfiguration.OutboxConfiguration.class})
 public class RuntimeAutoConfiguration {
 
     /**
