@@ -34,8 +34,8 @@ final class WarmUp {
         if (o.warmup().isZero()) {
             return;
         }
-        // created again after a restart of the deployment on a fresh database; a name taken is then an error
-        // parents first: the creations run concurrently, and a dependency must name an existing task
+        // parents first: the creations run concurrently, and a dependency must name an existing task (every start of
+        // the deployment is on a fresh database, so the names are free)
         ctx.createTasks("warm-up", IntStream.range(0, TASKS).mapToObj(i -> PolysyncApi.noopTask(PREFIX + i, Map.of()))
                 .toList());
         ctx.createTasks("warm-up", IntStream.range(0, TASKS).mapToObj(i -> PolysyncApi.noopTask(PREFIX + "child-" + i,
