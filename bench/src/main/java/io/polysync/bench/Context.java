@@ -1,7 +1,10 @@
 package io.polysync.bench;
 
+import io.polysync.model.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
@@ -9,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -67,6 +71,12 @@ public final class Context {
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
         }
         return producer;
+    }
+
+    /** Publishes one external trigger event for {@code task} (the upstream systems' way in), parameters empty. */
+    public Future<RecordMetadata> sendExternalTrigger(String task, String idempotencyKey) {
+        return producer().send(new ProducerRecord<>(Topics.EXTERNAL_TRIGGERS, task, "{\"task\":\"" + task
+                + "\",\"idempotencyKey\":\"" + idempotencyKey + "\",\"parameters\":{}}"));
     }
 
     public void close() {

@@ -1,7 +1,5 @@
 package io.polysync.bench;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,8 +46,7 @@ public final class ThroughputScenario implements Scenario {
             List<Future<?>> sends = new ArrayList<>();
             for (int i = 0; i < viaKafka; i++) {
                 String task = PREFIX + (i % o.throughputTasks());
-                sends.add(ctx.producer().send(new ProducerRecord<>("polysync.external-triggers", task,
-                        "{\"task\":\"" + task + "\",\"idempotencyKey\":\"tp-kafka-" + i + "\",\"parameters\":{}}")));
+                sends.add(ctx.sendExternalTrigger(task, "tp-kafka-" + i));
             }
             for (Future<?> send : sends) {
                 try {

@@ -1,7 +1,5 @@
 package io.polysync.bench;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +58,7 @@ final class WarmUp {
                 ctx.api().sendAsync("POST", "/api/v1/tasks/" + task + "/runs", Map.of("idempotencyKey", key))
                         .whenComplete((r, e) -> inFlight.release());
             } else {
-                ctx.producer().send(new ProducerRecord<>("polysync.external-triggers", task,
-                        "{\"task\":\"" + task + "\",\"idempotencyKey\":\"" + key + "\",\"parameters\":{}}"));
+                ctx.sendExternalTrigger(task, key);
             }
         }
         inFlight.acquireUninterruptibly(o.httpConcurrency());
