@@ -185,6 +185,11 @@ public class Outbox {
         @Override
         public void afterCompletion(int status) {
             TransactionSynchronizationManager.unbindResourceIfPossible(outbox);
+            if (status == STATUS_UNKNOWN && !written.isEmpty()) {
+                // the commit failed without saying whether it happened (the connection died in it): its rows may be
+                // in the table, which only a sweep can tell, and newer rows must not overtake them
+                outbox.relay.outcomeUnknown();
+            }
             rows.clear();
             written.clear();
         }

@@ -37,7 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * that died. A sweep takes only rows that were already there at the previous sweep, so it does not race a live
  * replica's relay for the rows it is about to send; the first sweep after a start takes every row. When a send
  * fails, its rows stay in the table and the relay sends nothing newer from memory until sweeps have published the
- * table's older rows, so one replica keeps the commit order of its records through a failure too.
+ * table's older rows, so one replica keeps the commit order of its records through a failure too. A commit that
+ * failed without its outcome being known ({@link #outcomeUnknown}) is handled the same way: its rows may be in the
+ * table, and what commits after it waits until a sweep has looked.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -68,6 +70,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final ArrayDeque<Row> queue = new ArrayDeque<>();
     /** Ids of the rows this relay holds in memory: queued, in flight, or acknowledged and not deleted yet. Guarded. */
     private final Set<Long> held = new HashSet<>();
+    /** A commit that wrote rows failed with an unknown outcome: sweep before sending what committed after it. Guarded. */
+    private boolean sweepPending;
+    /** While {@link #sweepPending}: the newest row queued before that commit failed (sent first), or null. Guarded. */
+    private Row sweepAfter;
 
     /** Acknowledged rows awaiting their batched deletion; relay thread only. */
     private final List<Long> toDelete = new ArrayList<>();
@@ -106,6 +112,23 @@ public class OutboxRelay implements SmartLifecycle {
                 held.add(row.id());
             }
             wakeUp.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A transaction that wrote outbox rows failed in its commit without knowing whether the commit happened. Nothing
+     * committed after it is sent until a sweep published whatever of it is in the table, so its records, if they
+     * exist, keep their place before the newer ones of the same keys.
+     */
+    void outcomeUnknown() {
+        lock.lock();
+        try {
+            if (!sweepPending) {
+                sweepPending = true;
+                sweepAfter = queue.peekLast();
+            }
         } finally {
             lock.unlock();
         }
@@ -244,8 +267,21 @@ public class OutboxRelay implements SmartLifecycle {
         boolean more;
         lock.lock();
         try {
+            if (sweepPending && sweepAfter == null) {
+                sweepPending = false;
+                recovering = true;
+                return false;
+            }
             while (batch.size() < settings.batchSize() && !queue.isEmpty()) {
-                batch.add(queue.poll());
+                Row row = queue.poll();
+                batch.add(row);
+                if (sweepPending && row == sweepAfter) {
+                    // what committed before the unknown outcome is taken; the sweep goes before the rest
+                    sweepPending = false;
+                    sweepAfter = null;
+                    recovering = true;
+                    break;
+                }
             }
             more = !queue.isEmpty();
         } finally {

@@ -14,11 +14,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +57,8 @@ class OutboxIT {
     JdbcTemplate jdbc;
     @Autowired
     OutboxRelay relay;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void publishesCommittedRecordsInOrderAndDeletesThem() {
@@ -135,6 +141,32 @@ class OutboxIT {
         List<ConsumerRecord<String, String>> received = readKeyed(Topics.RUN_EVENTS, task.toString(), 2);
         assertThat(received).extracting(r -> Json.decode(r.value(), RunStarted.class).runId())
                 .containsExactly(inner, marker);
+    }
+
+    @Test
+    void aCommitWhoseOutcomeWasUnknownIsNotOvertakenByTheNextOne() {
+        // the commit happens, but the caller hears an error, as when the connection dies in the COMMIT: afterCommit
+        // never runs, so the rows are in the table without the relay knowing them
+        DataSourceTransactionManager ackLost = new DataSourceTransactionManager(dataSource) {
+            @Override
+            protected void doCommit(DefaultTransactionStatus status) {
+                super.doCommit(status);
+                throw new TransactionSystemException("connection lost in COMMIT (simulated)");
+            }
+        };
+        UUID task = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        assertThatThrownBy(() -> new TransactionTemplate(ackLost).executeWithoutResult(s -> outbox.append(
+                Topics.RUN_EVENTS, task.toString(), new RunStarted(first, task, "first", Instant.now()))))
+                .isInstanceOf(TransactionSystemException.class);
+        tx.executeWithoutResult(s -> outbox.append(Topics.RUN_EVENTS, task.toString(),
+                new RunStarted(second, task, "second", Instant.now())));
+
+        List<ConsumerRecord<String, String>> received = readKeyed(Topics.RUN_EVENTS, task.toString(), 2);
+        assertThat(received).extracting(r -> Json.decode(r.value(), RunStarted.class).runId())
+                .containsExactly(first, second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows() == 0);
     }
 
     @Test
