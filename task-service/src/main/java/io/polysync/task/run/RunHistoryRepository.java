@@ -9,8 +9,11 @@ import java.util.UUID;
 
 public interface RunHistoryRepository extends JpaRepository<RunHistoryEntry, Long> {
 
-    /** Oldest first: entries are numbered in the order the transitions were applied. */
-    List<RunHistoryEntry> findByRunIdOrderByIdAsc(UUID runId);
+    /**
+     * Oldest first, by when each happened: a transition whose event arrived after a later one was numbered after it.
+     * Entries of one instant keep the order they were applied in.
+     */
+    List<RunHistoryEntry> findByRunIdOrderByAtAscIdAsc(UUID runId);
 
     boolean existsByRunIdAndState(UUID runId, RunState state);
 

@@ -51,7 +51,7 @@ public class RunQueries {
         if (!runs.existsById(runId)) {
             throw new NotFoundException("runId", "no run with id " + runId);
         }
-        return history.findByRunIdOrderByIdAsc(runId).stream().map(HistoryView::of).toList();
+        return history.findByRunIdOrderByAtAscIdAsc(runId).stream().map(HistoryView::of).toList();
     }
 
     @Transactional(readOnly = true)

@@ -25,7 +25,8 @@ import java.util.UUID;
 
 /**
  * Keeps the read model of runs in step with {@code polysync.run-events}. Events arrive at least once and may be
- * replayed; applying one twice, or an older one after a newer, leaves the model as it was.
+ * replayed or overtaken: applying one twice leaves the model as it was, and an older one after a newer moves no state
+ * back but adds its transition to the history, once, so the history lists every transition the ledger made.
  */
 @Service
 public class RunReadModel {
@@ -150,10 +151,12 @@ public class RunReadModel {
                 }
                 if (run.advance(event, now)) {
                     markChanged(run);
-                    recordOnce(event);
                 } else {
-                    log.debug("run {} is {}; ignoring {} event", run.runId(), run.state(), event.state());
+                    log.debug("run {} is {}; its {} event moves nothing", run.runId(), run.state(), event.state());
                 }
+                // every RunStateChanged is a transition the ledger made: one that arrives after a later one (its
+                // outbox row was left to a sweep when a commit's outcome was unknown) still belongs in the history
+                recordOnce(event);
             }
         }
 

@@ -86,6 +86,23 @@ class RunReadModelOnH2Test {
     }
 
     @Test
+    void recordsATransitionThatArrivesAfterALaterOneWithoutMovingTheStateBack() {
+        UUID run = UUID.randomUUID();
+        RunStateChanged queued = changed(run, null, RunState.QUEUED, null, null, Map.of());
+        RunStateChanged running = changed(run, RunState.QUEUED, RunState.RUNNING, T0.plusSeconds(1), null, Map.of());
+        RunStateChanged succeeded = changed(run, RunState.RUNNING, RunState.SUCCEEDED, T0.plusSeconds(1),
+                T0.plusSeconds(2), Map.of());
+
+        readModel.apply(List.of(queued, succeeded));
+        readModel.apply(List.of(running, running));
+
+        assertThat(column(run, "state")).isEqualTo("SUCCEEDED");
+        assertThat(transitions(run)).containsExactlyInAnyOrder("QUEUED", "RUNNING", "SUCCEEDED");
+        assertThat(jdbc.queryForObject("SELECT occurred_at FROM task_run_history WHERE run_id = ? AND state = ?",
+                OffsetDateTime.class, run, "RUNNING").toInstant()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
     void writesWaitingReasonsOnceAndRetriesOnBothRuns() {
         UUID run = UUID.randomUUID();
         UUID retry = UUID.randomUUID();

@@ -286,6 +286,31 @@ class RunsIT extends IntegrationTest {
     }
 
     @Test
+    void aTransitionThatArrivesAfterALaterOneIsRecordedWhereItHappened() {
+        String task = unique("overtaken");
+        UUID taskId = createNoopTask(task, List.of());
+        UUID runId = UUID.fromString(api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString());
+        Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant started = queued.plusSeconds(1);
+        Instant finished = queued.plusSeconds(3);
+
+        // the RUNNING event's outbox row was left to the relay's sweep, so SUCCEEDED overtook it
+        publish(taskId,
+                changed(runId, taskId, task, null, RunState.QUEUED, queued, null, null, null, null, queued),
+                changed(runId, taskId, task, RunState.RUNNING, RunState.SUCCEEDED, queued, started, finished,
+                        Map.of(), null, finished),
+                changed(runId, taskId, task, RunState.QUEUED, RunState.RUNNING, queued, started, null, null, null,
+                        started));
+        awaitProcessed(taskId, task);
+
+        JsonNode run = api.get("/api/v1/runs/" + runId).body();
+        assertThat(run.path("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(Instant.parse(run.path("finishedAt").asString())).isEqualTo(finished);
+        assertThat(history(runId.toString()))
+                .containsExactly("TRANSITION QUEUED", "TRANSITION RUNNING", "TRANSITION SUCCEEDED");
+    }
+
+    @Test
     void aFailedRunShowsItsErrorAndTheRetryTheSchedulerPlanned() {
         String task = unique("fails");
         UUID taskId = createNoopTask(task, List.of());
