@@ -48,7 +48,11 @@ import static org.awaitility.Awaitility.await;
         "polysync.worker.heartbeat-interval=300ms",
         // a second slot is there to take the partition over, as another worker would
         "polysync.worker.concurrency=2",
-        "spring.kafka.consumer.properties.max.poll.interval.ms=3000"})
+        "spring.kafka.consumer.properties.max.poll.interval.ms=3000",
+        // a member learns of a rebalance from a heartbeat response, and is dropped from the group if it has not
+        // rejoined within max.poll.interval.ms: with the worker's 3 s heartbeat, as long as that interval, the slot
+        // that executes the run was dropped now and then when the second slot joined, and the run executed twice
+        "spring.kafka.consumer.properties.heartbeat.interval.ms=500"})
 class LongRunIT {
 
     private static final String GROUP = "polysync-worker";
@@ -70,6 +74,8 @@ class LongRunIT {
         // RunSlots creates its consumers from this factory, adding only max.poll.records, auto-commit and fetch wait
         assertThat(String.valueOf(consumerFactory.getConfigurationProperties()
                 .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG))).isEqualTo(Long.toString(MAX_POLL_INTERVAL_MS));
+        assertThat(String.valueOf(consumerFactory.getConfigurationProperties()
+                .get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG))).isEqualTo("500");
     }
 
     @Test
