@@ -259,7 +259,7 @@ class RunsIT extends IntegrationTest {
     void runEventsDriveTheReadModelToSucceededOnceEvenWhenDuplicated() {
         String task = unique("events");
         UUID taskId = createNoopTask(task, List.of());
-        UUID runId = UUID.fromString(api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString());
+        UUID runId = runOnce(task);
         Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant started = queued.plusSeconds(1);
         Instant finished = queued.plusSeconds(3);
@@ -289,7 +289,7 @@ class RunsIT extends IntegrationTest {
     void aTransitionThatArrivesAfterALaterOneIsRecordedWhereItHappened() {
         String task = unique("overtaken");
         UUID taskId = createNoopTask(task, List.of());
-        UUID runId = UUID.fromString(api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString());
+        UUID runId = runOnce(task);
         Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant started = queued.plusSeconds(1);
         Instant finished = queued.plusSeconds(3);
@@ -314,7 +314,7 @@ class RunsIT extends IntegrationTest {
     void aFailedRunShowsItsErrorAndTheRetryTheSchedulerPlanned() {
         String task = unique("fails");
         UUID taskId = createNoopTask(task, List.of());
-        UUID runId = UUID.fromString(api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString());
+        UUID runId = runOnce(task);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID retryRunId = Ids.runId(Ids.triggerId(taskId, TriggerType.RETRY, runId.toString()));
         RunError error = RunError.retryable(FailureReason.EXECUTION_FAILED, "exit code 3");
@@ -469,6 +469,11 @@ class RunsIT extends IntegrationTest {
         return new RunStateChanged(runId, taskId, task, TriggerType.SCHEDULE, 1, null, RunState.RUNNING, state,
                 "done", error, outputs, "worker-1", 1, "scheduler", null, finishedAt.minusSeconds(2),
                 finishedAt.minusSeconds(1), finishedAt, finishedAt);
+    }
+
+    /** Presses Run Once on the task and answers the accepted run's id. */
+    private UUID runOnce(String task) {
+        return UUID.fromString(api.postEmpty("/api/v1/tasks/" + task + "/runs").body().path("runId").asString());
     }
 
     private List<String> history(String runId) {
