@@ -4,7 +4,6 @@ import io.polysync.model.id.Ids;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
@@ -14,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,13 +42,16 @@ class AdmissionGates {
             USING (SELECT CAST(? AS VARCHAR(255)) AS name) s ON p.name = s.name
             WHEN NOT MATCHED THEN INSERT (name, version) VALUES (s.name, -1)""";
 
-    private static final String ENSURE_TASK = """
+    /**
+     * Creates the task's lock row if missing, else locks it, in one statement: the update changes nothing, but like
+     * any update it holds the row until the transaction ends, against other updates and {@code SELECT ... FOR UPDATE}
+     * alike. A batch of these is one round trip where ensuring and then locking with a query took two.
+     */
+    private static final String ENSURE_AND_LOCK_TASK = """
             MERGE INTO admission_task t
             USING (SELECT CAST(? AS UUID) AS task_id) s ON t.task_id = s.task_id
+            WHEN MATCHED THEN UPDATE SET task_id = s.task_id
             WHEN NOT MATCHED THEN INSERT (task_id) VALUES (s.task_id)""";
-
-    /** Tasks per locking query: far below the bind-parameter limits of PostgreSQL and H2. */
-    private static final int CHUNK = 1000;
 
     private final JdbcTemplate jdbc;
 
@@ -78,24 +79,20 @@ class AdmissionGates {
         if (!LockedTasks.firstLockInTransaction(this, taskId)) {
             return;
         }
-        jdbc.update(ENSURE_TASK, taskId);
-        jdbc.queryForList("SELECT task_id FROM admission_task WHERE task_id = ? FOR UPDATE", taskId);
+        jdbc.update(ENSURE_AND_LOCK_TASK, taskId);
     }
 
     /**
-     * Locks the rows of many tasks until the end of the transaction, creating those missing: one batch that ensures
-     * them and one query that locks them, per {@link #CHUNK} tasks, in the database's uuid order, where one by one
-     * each task cost two round trips. Tasks this transaction locked already are left out.
+     * Locks the rows of many tasks until the end of the transaction, creating those missing: one batch for all of
+     * them, in the database's uuid order (a batch runs its statements in order), so the whole poll's tasks cost one
+     * round trip. Tasks this transaction locked already are left out.
      */
     void lockTasks(Collection<UUID> taskIds) {
-        List<UUID> first = taskIds.stream().distinct().sorted(Ids.DATABASE_ORDER)
-                .filter(taskId -> LockedTasks.firstLockInTransaction(this, taskId)).toList();
-        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
-        for (int from = 0; from < first.size(); from += CHUNK) {
-            List<UUID> chunk = first.subList(from, Math.min(first.size(), from + CHUNK));
-            jdbc.batchUpdate(ENSURE_TASK, chunk.stream().map(taskId -> new Object[] {taskId}).toList());
-            named.queryForList("SELECT task_id FROM admission_task WHERE task_id IN (:tasks) ORDER BY task_id"
-                    + " FOR UPDATE", Map.of("tasks", chunk));
+        List<Object[]> first = taskIds.stream().distinct().sorted(Ids.DATABASE_ORDER)
+                .filter(taskId -> LockedTasks.firstLockInTransaction(this, taskId))
+                .map(taskId -> new Object[] {taskId}).toList();
+        if (!first.isEmpty()) {
+            jdbc.batchUpdate(ENSURE_AND_LOCK_TASK, first);
         }
     }
 

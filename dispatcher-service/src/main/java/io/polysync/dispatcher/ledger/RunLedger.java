@@ -63,7 +63,7 @@ public class RunLedger {
     @Transactional
     public void queueAll(List<TriggerRequested> triggers) {
         triggers.forEach(RunLedger::validate);
-        Set<UUID> known = new HashSet<>(runs.findTriggerIdsIn(
+        Set<UUID> known = new HashSet<>(rows.triggerIdsWithRuns(
                 triggers.stream().map(TriggerRequested::triggerId).collect(Collectors.toSet())));
         List<TriggerRequested> fresh = triggers.stream().filter(t -> !known.contains(t.triggerId())).toList();
         admission.queuing(fresh.stream().map(TriggerRequested::taskId).collect(Collectors.toSet()));

@@ -92,6 +92,20 @@ public class RunRows {
     }
 
     /**
+     * Of {@code triggerIds}, those that already have their run: one query for a whole poll of triggers. In plain JDBC
+     * like the rest of the hot path: through JPQL, a quarter of the query's time went to Hibernate building the query
+     * and reading its result (a wall-clock profile of the trigger listener).
+     */
+    List<UUID> triggerIdsWithRuns(Collection<UUID> triggerIds) {
+        if (triggerIds.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(", ", Collections.nCopies(triggerIds.size(), "?"));
+        return jdbc.queryForList("SELECT trigger_id FROM task_run WHERE trigger_id IN (" + in + ")", UUID.class,
+                triggerIds.toArray());
+    }
+
+    /**
      * The runs of {@code runIds} that exist, locked until the end of the transaction, in run id order: two
      * transactions locking overlapping sets wait for each other instead of deadlocking.
      */

@@ -9,16 +9,11 @@ import org.springframework.data.repository.query.Param;
 import io.polysync.model.run.RunState;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
-
-    /** Of {@code triggerIds}, those that already have their run: one query for a whole batch of triggers. */
-    @Query("select r.triggerId from TaskRun r where r.triggerId in :triggerIds")
-    List<UUID> findTriggerIdsIn(@Param("triggerIds") Collection<UUID> triggerIds);
 
     /**
      * The run, locked until the end of the transaction, so two writers (a worker report and, later, a lease reaper
