@@ -195,8 +195,7 @@ public final class Bench {
         Context probe = new Context(options, deployment, db, report);
         long left;
         try {
-            probe.awaitCount("runs left unfinished after " + scenario + ", negated",
-                    () -> -db.unfinished(), 0, options.drainTimeout());
+            probe.awaitNoneLeft("runs unfinished after " + scenario, db::unfinished, options.drainTimeout());
             left = db.unfinished();
         } catch (RuntimeException e) {
             left = -1;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /** What a scenario works with: the deployment, its API and database, the report and the settings. */
@@ -131,6 +132,18 @@ public final class Context {
      * timeout; answers the last value. Progress is printed every few seconds.
      */
     public long awaitCount(String what, LongSupplier done, long expected, Duration timeout) {
+        return await(what, done, expected, timeout, now -> now + " of " + expected);
+    }
+
+    /**
+     * Polls {@code left} until it reaches zero, as {@link #awaitCount} does; answers what was left at the end. Progress
+     * is printed as what is left.
+     */
+    public long awaitNoneLeft(String what, LongSupplier left, Duration timeout) {
+        return -await(what, () -> -left.getAsLong(), 0, timeout, now -> -now + " left");
+    }
+
+    private long await(String what, LongSupplier done, long expected, Duration timeout, LongFunction<String> shown) {
         Instant deadline = Instant.now().plus(timeout);
         Instant lastMove = Instant.now();
         long last = -1;
@@ -146,11 +159,11 @@ public final class Context {
             }
             if (Instant.now().isAfter(deadline)
                     || Duration.between(lastMove, Instant.now()).compareTo(timeout.dividedBy(2)) > 0) {
-                System.out.println("    " + what + ": gave up at " + now + " of " + expected);
+                System.out.println("    " + what + ": gave up at " + shown.apply(now));
                 return now;
             }
             if (Duration.between(lastPrint, Instant.now()).toSeconds() >= 5) {
-                System.out.println("    " + what + ": " + now + " of " + expected);
+                System.out.println("    " + what + ": " + shown.apply(now));
                 lastPrint = Instant.now();
             }
             Deployment.sleep(Duration.ofMillis(500));

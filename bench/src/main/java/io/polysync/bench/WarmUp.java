@@ -65,10 +65,9 @@ final class WarmUp {
         inFlight.release(o.httpConcurrency());
         ctx.producer().flush();
         Instant sent = Instant.now();
-        long left = ctx.awaitCount("warm-up runs finished, negated", () -> -ctx.db().unfinished(), 0,
-                o.drainTimeout());
+        long left = ctx.awaitNoneLeft("warm-up runs unfinished", () -> ctx.db().unfinished(), o.drainTimeout());
         System.out.println("   warm-up done " + Report.number(Rates.seconds(sent, Instant.now()))
-                + " s after its last request" + (left == 0 ? "" : "; " + -left + " runs still unfinished"));
+                + " s after its last request" + (left == 0 ? "" : "; " + left + " runs still unfinished"));
     }
 
     /** The settings line for the result file. */
