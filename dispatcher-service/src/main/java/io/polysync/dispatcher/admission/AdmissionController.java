@@ -1,6 +1,7 @@
 package io.polysync.dispatcher.admission;
 
 import io.polysync.dispatcher.config.DispatcherProperties;
+import io.polysync.dispatcher.definition.TaskDefinitions;
 import io.polysync.dispatcher.ledger.RunAdmission;
 import io.polysync.dispatcher.ledger.RunJournal;
 import io.polysync.dispatcher.ledger.RunRows;
@@ -42,11 +43,12 @@ public class AdmissionController implements RunAdmission {
     private final ApplicationEventPublisher events;
     private final ProfileWaits profileWaits;
     private final RunRows ledger;
+    private final TaskDefinitions definitions;
     private final Clock clock;
 
     AdmissionController(BandDispatch dispatch, AdmissionGates gates, RunJournal journal,
                         DispatcherProperties properties, ApplicationEventPublisher events, ProfileWaits profileWaits,
-                        RunRows ledger, Clock clock) {
+                        RunRows ledger, TaskDefinitions definitions, Clock clock) {
         this.dispatch = dispatch;
         this.gates = gates;
         this.journal = journal;
@@ -54,6 +56,7 @@ public class AdmissionController implements RunAdmission {
         this.events = events;
         this.profileWaits = profileWaits;
         this.ledger = ledger;
+        this.definitions = definitions;
         this.clock = clock;
     }
 
@@ -73,12 +76,23 @@ public class AdmissionController implements RunAdmission {
         if (runs.isEmpty()) {
             return;
         }
-        int released = gates.release(runs.stream().map(TaskRun::runId).toList());
+        List<UUID> mayHold = runs.stream().filter(this::mayHoldPermits).map(TaskRun::runId).toList();
+        int released = mayHold.isEmpty() ? 0 : gates.release(mayHold);
         for (TaskRun run : runs) {
             log.debug("run {} finished {}", run.runId(), run.state());
             events.publishEvent(new PermitsReleased(run.runId()));
         }
         log.debug("{} finished runs released {} profile permits", runs.size(), released);
+    }
+
+    /**
+     * Whether the run may hold profile permits: it can only have taken them for the profiles of the definition version
+     * it was admitted with. A poll of reports whose finished runs link no profile then skips the release statement, a
+     * round trip of its own. When this replica does not have that version in memory, the run may hold some.
+     */
+    private boolean mayHoldPermits(TaskRun run) {
+        return definitions.inMemory(run.taskId(), run.definitionVersion())
+                .map(task -> !profileNames(task).isEmpty()).orElse(true);
     }
 
     /** Keeps the newest limits of the profiles a task snapshot carries, as soon as the snapshot arrives. */

@@ -162,6 +162,15 @@ public class TaskDefinitions {
         throw new DefinitionNotYetKnownException(taskId, version);
     }
 
+    /**
+     * The snapshot of exactly {@code version} when this replica has it in memory, without reading anything; empty
+     * otherwise (never resolved here, or the task has moved on to another version since).
+     */
+    public Optional<TaskSnapshot> inMemory(UUID taskId, long version) {
+        Exact known = lastExact.get(taskId);
+        return known != null && known.version() == version ? Optional.of(known.task()) : Optional.empty();
+    }
+
     /** A stored version and its decoded snapshot, shared read-only by every run that executes it. */
     private record Exact(long version, TaskSnapshot task) {
     }

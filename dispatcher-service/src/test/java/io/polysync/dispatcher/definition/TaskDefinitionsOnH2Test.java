@@ -51,6 +51,26 @@ class TaskDefinitionsOnH2Test {
         verify(repository, never()).findById(any());
     }
 
+    @Test
+    void onlyTheVersionLastResolvedIsInMemory() {
+        DataSource dataSource = H2Ledger.migrated("dispatcher_definitions_in_memory");
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        TaskDefinitions definitions = new TaskDefinitions(mock(TaskDefinitionRepository.class),
+                mock(TaskDeletionRepository.class), jdbc, Clock.fixed(T0, ZoneOffset.UTC));
+        Fixtures.TaskBuilder one = aTask();
+        TaskSnapshot oneV1 = one.version(1).build();
+        TaskSnapshot oneV2 = one.version(2).parameters(Map.of("v", 2)).build();
+        store(jdbc, oneV1);
+        store(jdbc, oneV2);
+
+        assertThat(definitions.inMemory(oneV1.taskId(), 1)).isEmpty();
+        definitions.prefetch(Map.of(oneV1.taskId(), 1L));
+        assertThat(definitions.inMemory(oneV1.taskId(), 1)).contains(oneV1);
+        definitions.prefetch(Map.of(oneV1.taskId(), 2L));
+        assertThat(definitions.inMemory(oneV1.taskId(), 2)).contains(oneV2);
+        assertThat(definitions.inMemory(oneV1.taskId(), 1)).isEmpty();
+    }
+
     private static void store(JdbcTemplate jdbc, TaskSnapshot task) {
         jdbc.update("INSERT INTO task_definition (task_id, definition_version, task_name, snapshot, received_at)"
                         + " VALUES (?, ?, ?, ?, ?)", task.taskId(), task.definitionVersion(), task.name(), Json.encode(task),
