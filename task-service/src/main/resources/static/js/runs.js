@@ -26,6 +26,18 @@
     badge.textContent = state;
   };
 
+  // Set once a plain form on the page is submitting (Cancel run): the page is about to be left, and swapping the part
+  // that holds the form would abort the submission, so the click would be lost. htmx forms (filters) have had their
+  // default prevented by htmx by the time the event bubbles here, and do not count.
+  let leaving = false;
+  document.addEventListener('submit', event => {
+    if (!event.defaultPrevented) {
+      leaving = true;
+    }
+  });
+  // a page restored from the back-forward cache is live again
+  window.addEventListener('pageshow', () => { leaving = false; });
+
   let refreshing = null;
   let again = false;
   // Counts the page's own htmx requests (filters, paging): a refresh that overlapped one answers an older question.
@@ -52,7 +64,7 @@
         const live = document.getElementById(current.id);
         // A filter or page change (htmx) asked for, or swapped in, newer content while this fetch was out: it answered
         // an older question and must not overwrite the answer to the newer one.
-        if (live !== current || htmxRequests !== requestsBefore) {
+        if (live !== current || htmxRequests !== requestsBefore || leaving) {
           return;
         }
         if (replacement && sameAsShown(replacement, live)) {
