@@ -101,25 +101,34 @@ public class TriggerAcceptance {
 
         UUID triggerId = Ids.triggerId(task.taskId(), request.triggerType(), request.idempotencyKey());
         UUID runId = Ids.runId(triggerId);
-        Optional<RunState> existing = accepted.stateOf(runId);
-        if (existing.isPresent()) {
-            return new Acceptance(new RunAccepted(runId, existing.get()), true);
-        }
 
         // schedules and contention profiles play no part in a trigger
-        Map<String, Object> mappedInputs = mappedInputs(task.dependencies());
-        checkParameters(task.parameterSchema(), Parameters.effective(task.jobDefaults(), task.parameters(),
-                mappedInputs, request.overrides()));
+        Map<String, Object> mappedInputs;
+        try {
+            mappedInputs = mappedInputs(task.dependencies());
+            checkParameters(task.parameterSchema(), Parameters.effective(task.jobDefaults(), task.parameters(),
+                    mappedInputs, request.overrides()));
+        } catch (TriggerRejectedException rejected) {
+            // a repeated key answers its first run, whatever the task's schema says of the parameters now
+            return duplicate(runId).orElseThrow(() -> rejected);
+        }
 
+        // whether the key was used before is not asked first: the insert finds out, one round trip less for every
+        // new run, which nearly every request is
         Instant now = clock.instant();
         if (!accepted.insertQueued(runId, task, request, queuedReason(request), now)) {
-            // a concurrent request with the same key committed it first: answer its run, publish nothing
-            return new Acceptance(new RunAccepted(runId, accepted.stateOf(runId).orElseThrow()), true);
+            // an earlier request with the same key made the run (a concurrent one committed first, or long ago):
+            // answer its run, publish nothing
+            return duplicate(runId).orElseThrow();
         }
         outbox.append(Topics.TRIGGERS, task.taskId().toString(), new TriggerRequested(triggerId, runId,
                 task.taskId(), task.name(), request.triggerType(), mappedInputs, request.overrides(), 1, null,
                 task.definitionVersion(), request.requestedBy(), null, now));
         return new Acceptance(new RunAccepted(runId, RunState.QUEUED), false);
+    }
+
+    private Optional<Acceptance> duplicate(UUID runId) {
+        return accepted.stateOf(runId).map(state -> new Acceptance(new RunAccepted(runId, state), true));
     }
 
     /** What can be judged without the definition: the key, and the vault references in the overrides. */

@@ -115,6 +115,10 @@ class RunsIT extends IntegrationTest {
 
         String longMessage = json(Map.of("parameters", Map.of("failMessage", "longer than three")));
         assertThat(api.post("/api/v1/tasks/" + task + "/runs", longMessage).status()).isEqualTo(202);
+        String keyed = json(Map.of("idempotencyKey", "before-narrowing",
+                "parameters", Map.of("failMessage", "longer than three")));
+        Api.Response keyedFirst = api.post("/api/v1/tasks/" + task + "/runs", keyed);
+        assertThat(keyedFirst.status()).isEqualTo(202);
         JsonNode jobView = api.get("/api/v1/jobs/" + job).body();
         Map<String, Object> schema = Json.decode(jobView.path("parameterSchema").toString(), Map.class);
         Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
@@ -129,6 +133,10 @@ class RunsIT extends IntegrationTest {
         Api.Response rejected = api.post("/api/v1/tasks/" + task + "/runs", longMessage);
         assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
         assertThat(rejected.errorFields()).containsExactly("parameters.failMessage");
+        // a key used before answers its run, whatever the schema says of the parameters now
+        Api.Response keyedAgain = api.post("/api/v1/tasks/" + task + "/runs", keyed);
+        assertThat(keyedAgain.status()).as(keyedAgain.text()).isEqualTo(202);
+        assertThat(keyedAgain.body().path("runId")).isEqualTo(keyedFirst.body().path("runId"));
 
         assertThat(api.send("DELETE", "/api/v1/tasks/" + task, null).status()).isEqualTo(204);
         assertThat(api.postEmpty("/api/v1/tasks/" + task + "/runs").status()).isEqualTo(404);
