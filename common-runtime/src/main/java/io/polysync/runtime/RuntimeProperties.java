@@ -12,6 +12,10 @@ import java.time.Duration;
  * @param replicationFactor replication factor of each topic it creates
  * @param outbox            the transactional outbox relay
  * @param lagMonitor        the consumer lag monitor (one process of the system runs it: the dispatcher)
+ * @param maintenance       vacuum and analyze of the service's own tables while autovacuum is off
+ * @param listenerCommitInterval how often a listener container commits the offsets of the polls it handled
+ *                          (spring-kafka's {@code AckMode.TIME}); 0 commits after every poll. Containers configured
+ *                          with an ack mode of their own keep it
  */
 @ConfigurationProperties("polysync.runtime")
 public record RuntimeProperties(
@@ -19,7 +23,15 @@ public record RuntimeProperties(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue Outbox outbox,
         @DefaultValue LagMonitor lagMonitor,
-        @DefaultValue Maintenance maintenance) {
+        @DefaultValue Maintenance maintenance,
+        @DefaultValue("1s") Duration listenerCommitInterval) {
+
+    public RuntimeProperties {
+        if (listenerCommitInterval.isNegative()) {
+            throw new IllegalArgumentException(
+                    "polysync.runtime.listener-commit-interval must not be negative, was " + listenerCommitInterval);
+        }
+    }
 
     /**
      * @param batchSize     rows the relay sends before awaiting their acknowledgements, claims per sweep transaction,
