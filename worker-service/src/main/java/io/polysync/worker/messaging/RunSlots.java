@@ -237,6 +237,13 @@ public class RunSlots implements SmartLifecycle {
         private Duration backoff = Duration.ZERO;
         /** The batch executing now, if any. */
         private Batch executing;
+        /**
+         * The last poll fetched from every partition the slot holds and returned nothing. Its backlog is then known
+         * to be empty without asking the broker: an idle slot's next poll, of every partition again, returns whatever
+         * arrives in any band, as after a query that found nothing. This spares an idle slot the end-offsets request
+         * (a broker round trip) before each of its polls.
+         */
+        private boolean quiet;
 
         Slot(Consumer<String, String> consumer, BandSelector selector, ExecutorService runThread) {
             this.consumer = consumer;
@@ -292,7 +299,7 @@ public class RunSlots implements SmartLifecycle {
 
         private void takeBatch() throws InterruptedException {
             Set<TopicPartition> assigned = consumer.assignment();
-            Set<Band> withWork = bandsWithWork(assigned);
+            Set<Band> withWork = quiet ? EnumSet.noneOf(Band.class) : bandsWithWork(assigned);
             Set<TopicPartition> wanted = new HashSet<>(assigned);
             selector.choose(withWork).ifPresent(band -> wanted.removeIf(partition -> band(partition) != band));
             Set<TopicPartition> others = new HashSet<>(assigned);
@@ -300,6 +307,8 @@ public class RunSlots implements SmartLifecycle {
             consumer.pause(others);
             consumer.resume(wanted);
             ConsumerRecords<String, String> records = consumer.poll(withWork.isEmpty() ? IDLE_POLL : BAND_POLL);
+            // nothing was paused when no band had work; a partition assigned during the poll is unpaused too
+            quiet = withWork.isEmpty() && records.isEmpty();
             commitUncommitted();
             if (records.isEmpty() || !running) {
                 // fetched as the worker stops: not committed, so another worker takes them

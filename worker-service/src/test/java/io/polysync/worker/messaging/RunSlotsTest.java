@@ -10,6 +10,7 @@ import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.execution.ReportNotDeliveredException;
 import io.polysync.worker.execution.RunExecution;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +21,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +152,36 @@ class RunSlotsTest {
         verify(execution, never()).execute(eq(runs.get(2)), anyBoolean());
     }
 
+    @Test
+    void anIdleSlotPollsWithoutAskingForItsBacklogUntilARunComes() throws Exception {
+        when(execution.execute(any(), anyBoolean())).thenReturn(CompletableFuture.completedFuture(null));
+        consumer.updateEndOffsets(Map.of(NORMAL, 0L, HIGH, 0L));
+        slots = slots();
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(NORMAL, HIGH)));
+        awaitPollsBeyond(consumer.polls.get() + 20);
+
+        // every poll of every partition came back empty, so the backlog is known without the broker's end offsets
+        assertThat(consumer.endOffsetCalls.get()).isZero();
+
+        RunDispatched run = run();
+        consumer.schedulePollTask(() -> {
+            consumer.updateEndOffsets(Map.of(NORMAL, 1L));
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 0, "k", Json.encode(run)));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.commits.isEmpty());
+        awaitPollsBeyond(consumer.polls.get() + 20);
+
+        // after its batch the slot asked once which bands had work, found none, and was quiet again
+        verify(execution, times(1)).execute(eq(run), anyBoolean());
+        assertThat(consumer.endOffsetCalls.get()).isEqualTo(1);
+    }
+
+    private void awaitPollsBeyond(int polls) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > polls);
+    }
+
     private static RunDispatched run() {
         return new RunDispatched(UUID.randomUUID(), UUID.randomUUID(), "slot-test", 1, TriggerType.MANUAL,
                 "noop", new PlatformSnapshot(UUID.randomUUID(), "nowhere", "http", Map.of()), Map.of(), null, 50, 1,
@@ -173,6 +206,8 @@ class RunSlotsTest {
     private static final class RecordingConsumer extends MockConsumer<String, String> {
 
         final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+        final AtomicInteger polls = new AtomicInteger();
+        final AtomicInteger endOffsetCalls = new AtomicInteger();
 
         RecordingConsumer() {
             super("earliest");
@@ -184,6 +219,19 @@ class RunSlotsTest {
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
             commits.add(Map.copyOf(offsets));
             super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized ConsumerRecords<String, String> poll(Duration timeout) {
+            polls.incrementAndGet();
+            return super.poll(timeout);
+        }
+
+        @Override
+        public synchronized Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions,
+                                                                 Duration timeout) {
+            endOffsetCalls.incrementAndGet();
+            return super.endOffsets(partitions, timeout);
         }
     }
 }
