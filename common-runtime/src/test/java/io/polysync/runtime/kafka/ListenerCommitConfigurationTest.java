@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -69,7 +70,7 @@ class ListenerCommitConfigurationTest {
                 });
     }
 
-    private static ContainerProperties container(org.springframework.context.ApplicationContext ctx) {
+    private static ContainerProperties container(ApplicationContext ctx) {
         return ctx.getBean(ConcurrentKafkaListenerContainerFactory.class).createContainer("polysync.triggers")
                 .getContainerProperties();
     }
