@@ -29,6 +29,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,8 +51,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Takes admitted runs from the band topics: {@code polysync.worker.concurrency} slots, each a thread with a consumer
  * of its own in the worker group, executing one run at a time. Before each poll a slot asks its {@link BandSelector}
- * which band to take from and pauses the partitions of the others, so a high-priority run waits at most for the runs
- * its slot executes within one batch budget (DESIGN.md section 10 rule 23). A run's offset is committed only after
+ * which band to take from and pauses the partitions of the other bands that have work; bands without work stay
+ * fetched, so a run arriving there ends the poll at once. A batch executes its runs highest band first, so a
+ * high-priority run waits at most for the runs its slot executes within one batch budget (DESIGN.md section 10
+ * rule 23). A run's offset is committed only after
  * its outcome was reported (at least once), and always before the next poll that may fetch a run, so a rebalance
  * never loses or repeats a finished run.
  *
@@ -92,7 +95,14 @@ public class RunSlots implements SmartLifecycle {
      * and a run it then takes is delivered to another slot too (seen with a 3 s interval and a 5 s budget per call).
      */
     private static final Duration BACKLOG_BUDGET = Duration.ofSeconds(1);
-    private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
+    /**
+     * How long the broker holds a slot's fetch when its partitions have nothing: every slot of an idle worker sends
+     * a fetch this often (sixteen slots at 50 ms made 317 fetches a second, most of an idle standalone's CPU). A run
+     * arriving on a fetched partition ends the wait at once. It delays a run only where a slot turns to a band it had
+     * paused (which had work) after the band it took from ran dry: the fetch still in flight for the dry band must
+     * end before the consumer can fetch the other.
+     */
+    private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(250);
     /**
      * How long a slot goes on taking runs of one poll back to back before it chooses a band again: a high-priority
      * run waits for at most this, plus the run that crosses it, plus one acknowledgement and commit.
@@ -300,8 +310,11 @@ public class RunSlots implements SmartLifecycle {
         private void takeBatch() throws InterruptedException {
             Set<TopicPartition> assigned = consumer.assignment();
             Set<Band> withWork = quiet ? EnumSet.noneOf(Band.class) : bandsWithWork(assigned);
+            // only the bands with work that were not chosen are paused: a run arriving in an empty band completes
+            // the fetch in flight, where a paused band would leave it waiting out FETCH_MAX_WAIT
             Set<TopicPartition> wanted = new HashSet<>(assigned);
-            selector.choose(withWork).ifPresent(band -> wanted.removeIf(partition -> band(partition) != band));
+            selector.choose(withWork).ifPresent(band -> wanted.removeIf(
+                    partition -> band(partition) != band && withWork.contains(band(partition))));
             Set<TopicPartition> others = new HashSet<>(assigned);
             others.removeAll(wanted);
             consumer.pause(others);
@@ -316,6 +329,8 @@ public class RunSlots implements SmartLifecycle {
             }
             List<ConsumerRecord<String, String>> taken = new ArrayList<>(records.count());
             records.forEach(taken::add);
+            // highest band first; stable, so each partition's runs keep their order (settle relies on it)
+            taken.sort(Comparator.comparing(record -> band(partitionOf(record))));
             // after a failed report the first run waits for its start again, before any job runs unconfirmed
             Batch batch = new Batch(taken, !backoff.isZero());
             executeWhilePolling(batch);

@@ -178,6 +178,49 @@ class RunSlotsTest {
         assertThat(consumer.endOffsetCalls.get()).isEqualTo(1);
     }
 
+    @Test
+    void aRunArrivingInABandWithoutWorkIsFetchedWithTheChosenBandAndExecutedFirst() throws Exception {
+        List<RunDispatched> executed = new CopyOnWriteArrayList<>();
+        when(execution.execute(any(), anyBoolean())).thenAnswer(invocation -> {
+            executed.add(invocation.getArgument(0));
+            if (executed.size() == 1) {
+                started.countDown();
+                release.await();
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+        // after the first run the normal band still has work and the high band none, as far as the slot can tell
+        consumer.updateEndOffsets(Map.of(NORMAL, 3L, HIGH, 0L));
+        slots = slots();
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+        RunDispatched first = run();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(NORMAL, HIGH));
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 0, "k", Json.encode(first)));
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // while the first run executes, two more normal runs and a high-priority one arrive
+        List<RunDispatched> normal = List.of(run(), run());
+        RunDispatched high = run();
+        CountDownLatch arrived = new CountDownLatch(1);
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 1, "k",
+                    Json.encode(normal.get(0))));
+            consumer.addRecord(new ConsumerRecord<>(NORMAL.topic(), NORMAL.partition(), 2, "k",
+                    Json.encode(normal.get(1))));
+            consumer.addRecord(new ConsumerRecord<>(HIGH.topic(), HIGH.partition(), 0, "k", Json.encode(high)));
+            arrived.countDown();
+        });
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> executed.size() == 4);
+
+        // the slot chose the normal band, yet the high band stayed fetched, and its run went first in the batch
+        assertThat(executed).containsExactly(first, high, normal.get(0), normal.get(1));
+    }
+
     private void awaitPollsBeyond(int polls) {
         await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > polls);
     }
