@@ -54,9 +54,8 @@ import java.util.concurrent.TimeoutException;
  * which band to take from and pauses the partitions of the other bands that have work; bands without work stay
  * fetched, so a run arriving there ends the poll at once. A batch executes its runs highest band first, so a
  * high-priority run waits at most for the runs its slot executes within one batch budget (DESIGN.md section 10
- * rule 23). A run's offset is committed only after
- * its outcome was reported (at least once), and always before the next poll that may fetch a run, so a rebalance
- * never loses or repeats a finished run.
+ * rule 23). A run's offset is committed only after its outcome was reported (at least once), and always before the
+ * next poll that may fetch a run, so a rebalance never loses or repeats a finished run.
  *
  * <p>A poll returns up to {@code polysync.worker.runs-per-poll} runs of the chosen band, which the slot executes one
  * after the other, each only once the previous one ended. Their reports are acknowledged together at the end of the
@@ -311,7 +310,7 @@ public class RunSlots implements SmartLifecycle {
             Set<TopicPartition> assigned = consumer.assignment();
             Set<Band> withWork = quiet ? EnumSet.noneOf(Band.class) : bandsWithWork(assigned);
             // only the bands with work that were not chosen are paused: a run arriving in an empty band completes
-            // the fetch in flight, where a paused band would leave it waiting out FETCH_MAX_WAIT
+            // the fetch in flight and comes with this poll; were its band paused, it would wait for a later batch
             Set<TopicPartition> wanted = new HashSet<>(assigned);
             selector.choose(withWork).ifPresent(band -> wanted.removeIf(
                     partition -> band(partition) != band && withWork.contains(band(partition))));
