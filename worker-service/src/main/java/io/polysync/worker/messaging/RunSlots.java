@@ -57,10 +57,11 @@ import java.util.concurrent.TimeoutException;
  * rule 23). A run's offset is committed only after its outcome was reported (at least once), and always before the
  * next poll that may fetch a run, so a rebalance never loses or repeats a finished run.
  *
- * <p>A poll returns up to {@code polysync.worker.runs-per-poll} runs of the chosen band, which the slot executes one
- * after the other, each only once the previous one ended. Their reports are acknowledged together at the end of the
- * batch and their offsets committed in one request; a job waits for its own start's acknowledgement only when the
- * broker has not acknowledged the slot's reports a moment ago ({@link #MAX_UNCONFIRMED}). A short run then costs no
+ * <p>A poll returns up to {@code polysync.worker.runs-per-poll} runs of the chosen band (and of a band that had no
+ * work and just received some), which the slot executes one after the other, each only once the previous one
+ * ended. Their reports are acknowledged together at the end of the batch and their offsets committed in one request;
+ * a job waits for its own start's acknowledgement only when the broker has not acknowledged the slot's reports a
+ * moment ago ({@link #MAX_UNCONFIRMED}). A short run then costs no
  * broker round trip of its own, where it cost five (a backlog query, a poll, two reports and a commit, each awaited).
  * After {@link #BATCH_BUDGET} a batch takes no further run; the rest is sought back and comes again after the slot
  * chose a band anew. A report that is not acknowledged has its run, and every later one of its
