@@ -67,8 +67,13 @@ final class InFlightRuns {
      */
     int stopAll() {
         shuttingDown = true;
-        running.values().forEach(attempt -> attempt.stop(Stop.SHUTDOWN));
-        return running.size();
+        // counted while stopping: a stopped run unregisters at once, so the map's size afterwards may be smaller
+        int stopped = 0;
+        for (Attempt attempt : running.values()) {
+            attempt.stop(Stop.SHUTDOWN);
+            stopped++;
+        }
+        return stopped;
     }
 
     private boolean wasCancelled(UUID runId) {
