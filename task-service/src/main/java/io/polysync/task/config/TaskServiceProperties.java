@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param security        authentication of the API and the UI
  * @param vault           secrets of builtin vaults and the workers' access to them
  * @param runFeed         the UI's live feed of run changes
+ * @param runOnce         how concurrent Run Once requests share transactions
  */
 @ConfigurationProperties("polysync.task")
 public record TaskServiceProperties(
@@ -22,7 +23,31 @@ public record TaskServiceProperties(
         @DefaultValue("api") String apiRequester,
         @DefaultValue Security security,
         @DefaultValue Vault vault,
-        @DefaultValue RunFeed runFeed) {
+        @DefaultValue RunFeed runFeed,
+        @DefaultValue RunOnce runOnce) {
+
+    public TaskServiceProperties {
+        if (runOnce.batchSize() < 1) {
+            throw new IllegalArgumentException("polysync.task.run-once.batch-size must be at least 1, was "
+                    + runOnce.batchSize());
+        }
+        if (runOnce.acceptors() < 1) {
+            throw new IllegalArgumentException("polysync.task.run-once.acceptors must be at least 1, was "
+                    + runOnce.acceptors());
+        }
+    }
+
+    /**
+     * Run Once requests that arrive together are accepted in one transaction (a group commit): a request never
+     * waits for others to arrive, only for the commit under way.
+     *
+     * @param batchSize the most requests one transaction accepts
+     * @param acceptors the threads that accept them; with two, one batch is built while the other commits
+     */
+    public record RunOnce(
+            @DefaultValue("64") int batchSize,
+            @DefaultValue("2") int acceptors) {
+    }
 
     /**
      * The UI's live feed of run changes: one poller per JVM reads the runs changed since its last look and pushes

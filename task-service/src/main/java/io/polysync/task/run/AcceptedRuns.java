@@ -7,6 +7,7 @@ import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,11 +26,11 @@ class AcceptedRuns {
             + "VALUES (?, ?, ?, 'QUEUED', ?, 1, ?, '{}', ?, ?, ?, 0) ON CONFLICT DO NOTHING";
 
     private final JdbcTemplate jdbc;
-    private final RunRows rows;
+    private final RunRows runRows;
 
     AcceptedRuns(JdbcTemplate jdbc, RunRows rows) {
         this.jdbc = jdbc;
-        this.rows = rows;
+        this.runRows = rows;
     }
 
     /** The run's state in the read model, if it has the run. */
@@ -39,18 +40,39 @@ class AcceptedRuns {
         return states.stream().findFirst();
     }
 
+    /** A run to record as QUEUED, with the reason its history entry gives. */
+    record Queued(UUID runId, TriggerDefinition task, RunRequest request, String reason, Instant at) {
+    }
+
     /**
-     * Records the run as QUEUED with its history entry; false, writing nothing, when a run with its id exists. A
-     * concurrent insert of the same id makes this wait for that transaction: false once it committed.
+     * Records each run as QUEUED with its history entry, in one batch per table; the answer says, in order, which
+     * were inserted. A run whose id exists (earlier, or earlier in the same list) writes nothing and answers false. A
+     * concurrent insert of the same id makes this wait for that transaction: false once it committed. Callers list
+     * the runs in id order, so two batches that share ids wait for each other in one direction only.
      */
-    boolean insertQueued(UUID runId, TriggerDefinition task, RunRequest request, String reason, Instant now) {
-        var at = now.atOffset(ZoneOffset.UTC);
-        int inserted = jdbc.update(INSERT_RUN, runId, task.taskId(), task.name(), request.triggerType().name(), at,
-                request.requestedBy(), task.definitionVersion(), at);
-        if (inserted == 0) {
-            return false;
+    boolean[] insertQueued(List<Queued> runs) {
+        List<Object[]> values = new ArrayList<>(runs.size());
+        for (Queued run : runs) {
+            var at = run.at().atOffset(ZoneOffset.UTC);
+            values.add(new Object[] {run.runId(), run.task().taskId(), run.task().name(),
+                    run.request().triggerType().name(), at, run.request().requestedBy(),
+                    run.task().definitionVersion(), at});
         }
-        rows.insertHistory(List.of(RunHistoryEntry.transition(runId, RunState.QUEUED, now, reason)));
-        return true;
+        int[] counts = values.isEmpty() ? new int[0] : jdbc.batchUpdate(INSERT_RUN, values);
+        boolean[] inserted = new boolean[runs.size()];
+        List<RunHistoryEntry> history = new ArrayList<>(runs.size());
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 0) {
+                // a driver that rewrites batches into one statement answers no counts, and duplicates would pass
+                throw new IllegalStateException("the run insert answered no row count (" + counts[i] + ")");
+            }
+            inserted[i] = counts[i] > 0;
+            if (inserted[i]) {
+                Queued run = runs.get(i);
+                history.add(RunHistoryEntry.transition(run.runId(), RunState.QUEUED, run.at(), run.reason()));
+            }
+        }
+        runRows.insertHistory(history);
+        return inserted;
     }
 }

@@ -12,17 +12,18 @@ import org.springframework.stereotype.Service;
 import java.util.UUID;
 
 /**
- * Run Once through the API: a MANUAL trigger accepted by {@link TriggerAcceptance}, answered as 202, 400 naming
- * each bad field ({@code idempotencyKey}, {@code parameters.<name>}) or 404 for an unknown task.
+ * Run Once through the API, the UI and the copilot: a MANUAL trigger accepted by {@link TriggerAcceptance} in a
+ * transaction shared with concurrent requests ({@link RunOnceBatches}), answered as 202, 400 naming each bad field
+ * ({@code idempotencyKey}, {@code parameters.<name>}) or 404 for an unknown task.
  */
 @Service
 public class RunOnceService {
 
-    private final TriggerAcceptance acceptance;
+    private final RunOnceBatches acceptance;
     private final String requester;
     private final Counter accepted;
 
-    public RunOnceService(TriggerAcceptance acceptance, TaskServiceProperties properties, MeterRegistry meters) {
+    RunOnceService(RunOnceBatches acceptance, TaskServiceProperties properties, MeterRegistry meters) {
         this.acceptance = acceptance;
         this.requester = properties.apiRequester();
         this.accepted = Counter.builder("polysync.task.run.once")

@@ -11,6 +11,7 @@ import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.OutputMapping;
 import io.polysync.runtime.outbox.Outbox;
+import io.polysync.runtime.outbox.OutboxRecord;
 import io.polysync.task.run.TriggerDefinitions.TriggerDefinition;
 import io.polysync.task.run.TriggerRejectedException.Reason;
 import io.polysync.task.validation.Errors;
@@ -23,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +80,7 @@ public class TriggerAcceptance {
      * @throws TriggerRejectedException naming every problem; nothing was written
      */
     public Acceptance accept(RunRequest request) {
-        return tx.execute(status -> start(request));
+        return tx.execute(status -> acceptInCurrentTransaction(request));
     }
 
     /**
@@ -88,15 +91,98 @@ public class TriggerAcceptance {
      * @throws TriggerRejectedException naming every problem; nothing was written
      */
     public Acceptance acceptInCurrentTransaction(RunRequest request) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("acceptInCurrentTransaction needs the caller's transaction");
-        }
-        return start(request);
+        return acceptAllInCurrentTransaction(List.of(request)).get(0).get();
     }
 
-    private Acceptance start(RunRequest request) {
-        TriggerDefinition task = definitions.find(request.taskName()).orElseThrow(() -> new TriggerRejectedException(
-                Reason.UNKNOWN_TASK, List.of(new FieldError("name", "no task named '" + request.taskName() + "'"))));
+    /**
+     * Accepts the requests inside the caller's transaction as if one after the other, in one round trip per table
+     * rather than per request: their definitions are stamped by one query, their runs and history entries are
+     * inserted in one batch each (in run id order, so concurrent batches cannot deadlock on a shared key), and their
+     * triggers go to the outbox together. A request with the key of an earlier one in the list answers that run as
+     * a duplicate. Rejections write nothing and leave the transaction usable.
+     *
+     * @return one answer per request, in order
+     */
+    public List<Answer> acceptAllInCurrentTransaction(List<RunRequest> requests) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("acceptAllInCurrentTransaction needs the caller's transaction");
+        }
+        Map<String, TriggerDefinition> tasks = definitions.findAll(requests.stream().map(RunRequest::taskName)
+                .toList());
+        Answer[] answers = new Answer[requests.size()];
+        List<Candidate> candidates = new ArrayList<>(requests.size());
+        List<Candidate> refused = new ArrayList<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                Candidate candidate = candidate(i, requests.get(i), tasks.get(requests.get(i).taskName()), now);
+                (candidate.rejection() == null ? candidates : refused).add(candidate);
+            } catch (TriggerRejectedException rejected) {
+                answers[i] = Answer.rejected(rejected);
+            }
+        }
+
+        // whether a key was used before is not asked first: the insert finds out, one round trip less for every
+        // new run, which nearly every request is
+        candidates.sort(Comparator.comparing(Candidate::runId));
+        boolean[] inserted = accepted.insertQueued(candidates.stream().map(Candidate::queued).toList());
+        List<OutboxRecord> triggers = new ArrayList<>(candidates.size());
+        for (int c = 0; c < candidates.size(); c++) {
+            Candidate candidate = candidates.get(c);
+            if (inserted[c]) {
+                triggers.add(candidate.trigger());
+                answers[candidate.index()] = Answer.accepted(new Acceptance(
+                        new RunAccepted(candidate.runId(), RunState.QUEUED), false));
+            } else {
+                // an earlier request with the same key made the run (a concurrent one committed first, one earlier
+                // in this list, or one long ago): answer its run, publish nothing
+                answers[candidate.index()] = Answer.accepted(duplicate(candidate.runId()).orElseThrow());
+            }
+        }
+        outbox.appendAll(triggers);
+        for (Candidate candidate : refused) {
+            // a repeated key answers its first run, whatever the task's schema says of the parameters now: asked
+            // after the inserts, so a run made earlier in this list counts too
+            answers[candidate.index()] = duplicate(candidate.runId()).map(Answer::accepted)
+                    .orElseGet(() -> Answer.rejected(candidate.rejection()));
+        }
+        return List.of(answers);
+    }
+
+    /** One request's answer from {@link #acceptAllInCurrentTransaction}: accepted, or rejected with nothing written. */
+    public record Answer(Acceptance acceptance, TriggerRejectedException rejection) {
+
+        static Answer accepted(Acceptance acceptance) {
+            return new Answer(acceptance, null);
+        }
+
+        static Answer rejected(TriggerRejectedException rejection) {
+            return new Answer(null, rejection);
+        }
+
+        /** The acceptance, or the rejection thrown. */
+        public Acceptance get() {
+            if (rejection != null) {
+                throw rejection;
+            }
+            return acceptance;
+        }
+    }
+
+    /**
+     * A request judged against its definition: the run it makes and its trigger, or, when its parameters were
+     * refused, that rejection (which a run made earlier under the same key still overrules).
+     */
+    private record Candidate(int index, UUID runId, AcceptedRuns.Queued queued, OutboxRecord trigger,
+                             TriggerRejectedException rejection) {
+    }
+
+    /** @throws TriggerRejectedException for a rejection that no earlier run can overrule */
+    private Candidate candidate(int index, RunRequest request, TriggerDefinition task, Instant now) {
+        if (task == null) {
+            throw new TriggerRejectedException(Reason.UNKNOWN_TASK,
+                    List.of(new FieldError("name", "no task named '" + request.taskName() + "'")));
+        }
         checkRequest(request);
 
         UUID triggerId = Ids.triggerId(task.taskId(), request.triggerType(), request.idempotencyKey());
@@ -109,22 +195,13 @@ public class TriggerAcceptance {
             checkParameters(task.parameterSchema(), Parameters.effective(task.jobDefaults(), task.parameters(),
                     mappedInputs, request.overrides()));
         } catch (TriggerRejectedException rejected) {
-            // a repeated key answers its first run, whatever the task's schema says of the parameters now
-            return duplicate(runId).orElseThrow(() -> rejected);
+            return new Candidate(index, runId, null, null, rejected);
         }
-
-        // whether the key was used before is not asked first: the insert finds out, one round trip less for every
-        // new run, which nearly every request is
-        Instant now = clock.instant();
-        if (!accepted.insertQueued(runId, task, request, queuedReason(request), now)) {
-            // an earlier request with the same key made the run (a concurrent one committed first, or long ago):
-            // answer its run, publish nothing
-            return duplicate(runId).orElseThrow();
-        }
-        outbox.append(Topics.TRIGGERS, task.taskId().toString(), new TriggerRequested(triggerId, runId,
-                task.taskId(), task.name(), request.triggerType(), mappedInputs, request.overrides(), 1, null,
-                task.definitionVersion(), request.requestedBy(), null, now));
-        return new Acceptance(new RunAccepted(runId, RunState.QUEUED), false);
+        AcceptedRuns.Queued queued = new AcceptedRuns.Queued(runId, task, request, queuedReason(request), now);
+        OutboxRecord trigger = new OutboxRecord(Topics.TRIGGERS, task.taskId().toString(), new TriggerRequested(
+                triggerId, runId, task.taskId(), task.name(), request.triggerType(), mappedInputs, request.overrides(),
+                1, null, task.definitionVersion(), request.requestedBy(), null, now));
+        return new Candidate(index, runId, queued, trigger, null);
     }
 
     private Optional<Acceptance> duplicate(UUID runId) {

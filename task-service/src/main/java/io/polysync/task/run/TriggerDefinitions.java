@@ -6,11 +6,15 @@ import io.polysync.task.definition.TaskRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,9 +23,10 @@ import java.util.UUID;
  *
  * <p>Loading the task, job and platform entities was a third of the CPU of every Run Once and external trigger, so
  * the answer is kept (bounded, least recently used first out) and revalidated on every call with one indexed query
- * for the task's id, definition version and job row version: any saved change to the task or its job, a task
- * deleted and created again under the same name, or a change made by another replica, misses and reloads. Called
- * inside the accepting transaction, so what it returns is what that transaction reads.
+ * (one for all the names a batch of requests needs) for each task's id, definition version and job row version: any
+ * saved change to the task or its job, a task deleted and created again under the same name, or a change made by
+ * another replica, misses and reloads. Called inside the accepting transaction, so what it returns is what that
+ * transaction reads.
  */
 @Component
 class TriggerDefinitions {
@@ -39,8 +44,9 @@ class TriggerDefinitions {
     }
 
     private static final int CAPACITY = 10_000;
-    private static final String STAMP_SQL = "SELECT t.id, t.definition_version, j.row_version FROM task t "
-            + "JOIN job j ON j.id = t.job_id WHERE t.name = ?";
+    /** Completed by as many placeholders as names, and a closing parenthesis. */
+    private static final String STAMP_SQL = "SELECT t.id, t.definition_version, j.row_version, t.name FROM task t "
+            + "JOIN job j ON j.id = t.job_id WHERE t.name IN (";
 
     private final JdbcTemplate jdbc;
     private final TaskRepository tasks;
@@ -59,22 +65,41 @@ class TriggerDefinitions {
 
     /** The task named {@code name} as the current transaction sees it; empty when there is none. */
     Optional<TriggerDefinition> find(String name) {
-        List<Stamp> stamps = jdbc.query(STAMP_SQL, (rs, i) -> new Stamp(rs.getObject(1, UUID.class), rs.getLong(2),
-                rs.getLong(3)), name);
-        if (stamps.isEmpty()) {
-            cache.remove(name);
-            return Optional.empty();
+        return Optional.ofNullable(findAll(List.of(name)).get(name));
+    }
+
+    /**
+     * The tasks of these names as the current transaction sees them, by name; a name without a task is missing from
+     * the answer. One query stamps them all, so a batch of requests pays one round trip for its definitions.
+     */
+    Map<String, TriggerDefinition> findAll(Collection<String> names) {
+        Set<String> distinct = new LinkedHashSet<>(names);
+        Map<String, Stamp> stamps = new HashMap<>();
+        jdbc.query(STAMP_SQL + String.join(", ", Collections.nCopies(distinct.size(), "?")) + ")",
+                row -> {
+                    stamps.put(row.getString(4), new Stamp(row.getObject(1, UUID.class), row.getLong(2),
+                            row.getLong(3)));
+                }, distinct.toArray());
+        Map<String, TriggerDefinition> found = new HashMap<>();
+        for (String name : distinct) {
+            Stamp stamp = stamps.get(name);
+            if (stamp == null) {
+                cache.remove(name);
+                continue;
+            }
+            Cached cached = cache.get(name);
+            if (cached != null && cached.stamp().equals(stamp)) {
+                found.put(name, cached.definition());
+                continue;
+            }
+            // read after the stamp, so the definition is at least as new as the stamp it is kept under: a change in
+            // between only costs one more load
+            tasks.findByName(name).map(TriggerDefinitions::of).ifPresent(definition -> {
+                cache.put(name, new Cached(stamp, definition));
+                found.put(name, definition);
+            });
         }
-        Stamp stamp = stamps.get(0);
-        Cached cached = cache.get(name);
-        if (cached != null && cached.stamp().equals(stamp)) {
-            return Optional.of(cached.definition());
-        }
-        // read after the stamp, so the definition is at least as new as the stamp it is kept under: a change in
-        // between only costs one more load
-        Optional<TriggerDefinition> loaded = tasks.findByName(name).map(TriggerDefinitions::of);
-        loaded.ifPresent(definition -> cache.put(name, new Cached(stamp, definition)));
-        return loaded;
+        return found;
     }
 
     private static TriggerDefinition of(Task task) {

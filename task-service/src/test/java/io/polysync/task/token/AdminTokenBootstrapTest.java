@@ -46,18 +46,19 @@ class AdminTokenBootstrapTest {
 
     private static final TaskServiceProperties.RunFeed RUN_FEED = new TaskServiceProperties.RunFeed(
             Duration.ofMillis(750), Duration.ofSeconds(3), 500, Duration.ofSeconds(15), Duration.ofMinutes(10));
+    private static final TaskServiceProperties.RunOnce RUN_ONCE = new TaskServiceProperties.RunOnce(64, 2);
 
     private AdminTokenBootstrap bootstrap(String adminToken, String internalToken) {
         TaskServiceProperties properties = new TaskServiceProperties(20, 200, "api",
                 new TaskServiceProperties.Security(adminToken, Duration.ofSeconds(10), null),
-                new TaskServiceProperties.Vault(null, internalToken), RUN_FEED);
+                new TaskServiceProperties.Vault(null, internalToken), RUN_FEED, RUN_ONCE);
         return new AdminTokenBootstrap(tokens, users, new ApiTokenAuthenticator(tokens, Clock.systemUTC(), properties),
                 transactions, Clock.systemUTC(), properties);
     }
 
     private ApiTokenAuthenticator authenticator() {
         return new ApiTokenAuthenticator(tokens, Clock.systemUTC(), new TaskServiceProperties(20, 200, "api",
-                new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null), new TaskServiceProperties.Vault(null, null), RUN_FEED));
+                new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null), new TaskServiceProperties.Vault(null, null), RUN_FEED, RUN_ONCE));
     }
 
     @Test

@@ -51,7 +51,8 @@ class AdminUserBootstrapTest {
                 new TaskServiceProperties.Security(null, Duration.ofSeconds(10), password),
                 new TaskServiceProperties.Vault(null, null),
                 new TaskServiceProperties.RunFeed(Duration.ofMillis(750), Duration.ofSeconds(3), 500,
-                        Duration.ofSeconds(15), Duration.ofMinutes(10))));
+                        Duration.ofSeconds(15), Duration.ofMinutes(10)),
+                new TaskServiceProperties.RunOnce(64, 2)));
     }
 
     @Test

@@ -170,7 +170,8 @@ class RunFeedTest {
                 new TaskServiceProperties.Security(null, Duration.ofSeconds(10), null),
                 new TaskServiceProperties.Vault(null, null),
                 new TaskServiceProperties.RunFeed(Duration.ofMillis(750), Duration.ofSeconds(3), maxChangesPerLook,
-                        Duration.ofSeconds(15), Duration.ofMinutes(10)));
+                        Duration.ofSeconds(15), Duration.ofMinutes(10)),
+                new TaskServiceProperties.RunOnce(64, 2));
         return new RunFeed(table, clock, properties);
     }
 
