@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -83,12 +82,17 @@ public class ExternalTriggers {
      * @throws ExternalTriggerRejectedException when the record can never be accepted; nothing was written
      */
     public void receive(String value) {
-        ExternalTriggerRequested request;
+        ExternalTriggerRequested request = null;
         TriggerAcceptance.Acceptance result;
         try {
             request = decode(value);
-            result = accept(request, acceptance::accept);
+            try {
+                result = acceptance.accept(runRequest(request));
+            } catch (TriggerRejectedException e) {
+                throw rejected(e);
+            }
         } catch (ExternalTriggerRejectedException e) {
+            logRefusal(request, e);
             rejected.get(e.reason()).increment();
             throw e;
         }
@@ -101,18 +105,31 @@ public class ExternalTriggers {
      * so a poll that is rolled back and applied again counts each record once.
      */
     public Optional<Refused> receiveAll(List<String> values) {
-        List<Runnable> counts = new ArrayList<>(values.size());
+        List<ExternalTriggerRequested> decoded = new ArrayList<>(values.size());
         Optional<Refused> refused = Optional.empty();
-        for (int i = 0; i < values.size(); i++) {
+        for (int i = 0; i < values.size() && refused.isEmpty(); i++) {
             try {
-                ExternalTriggerRequested request = decode(values.get(i));
-                counts.add(counted(request, accept(request, acceptance::acceptInCurrentTransaction)));
+                decoded.add(decode(values.get(i)));
             } catch (ExternalTriggerRejectedException e) {
-                counts.add(rejected.get(e.reason())::increment);
                 refused = Optional.of(new Refused(i, e));
-                break;
             }
         }
+        // the records before an undecodable one are accepted together, up to the first that is rejected
+        List<TriggerAcceptance.Answer> answers = acceptance.acceptAllInCurrentTransaction(
+                decoded.stream().map(ExternalTriggers::runRequest).toList(), true);
+        List<Runnable> counts = new ArrayList<>(answers.size() + 1);
+        for (int i = 0; i < answers.size(); i++) {
+            TriggerAcceptance.Answer answer = answers.get(i);
+            if (answer.rejection() != null) {
+                refused = Optional.of(new Refused(i, rejected(answer.rejection())));
+                break;
+            }
+            counts.add(counted(decoded.get(i), answer.acceptance()));
+        }
+        refused.ifPresent(r -> {
+            logRefusal(r.index() < decoded.size() ? decoded.get(r.index()) : null, r.rejection());
+            counts.add(rejected.get(r.rejection().reason())::increment);
+        });
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -122,17 +139,16 @@ public class ExternalTriggers {
         return refused;
     }
 
-    private TriggerAcceptance.Acceptance accept(ExternalTriggerRequested request,
-                                                Function<RunRequest, TriggerAcceptance.Acceptance> acceptance) {
+    /** The record as a run request; a record without a key gets a fresh one, so it is never a duplicate. */
+    private static RunRequest runRequest(ExternalTriggerRequested request) {
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : UUID.randomUUID().toString();
-        try {
-            return acceptance.apply(new RunRequest(request.task(), TriggerType.EXTERNAL, key,
-                    request.parameters(), REQUESTED_BY));
-        } catch (TriggerRejectedException e) {
-            throw reject(request.task(), rejection(e.reason()), e.errors().stream()
-                    .map(error -> error.field() + " " + error.message())
-                    .collect(Collectors.joining("; ")), null);
-        }
+        return new RunRequest(request.task(), TriggerType.EXTERNAL, key, request.parameters(), REQUESTED_BY);
+    }
+
+    private static ExternalTriggerRejectedException rejected(TriggerRejectedException e) {
+        return new ExternalTriggerRejectedException(rejection(e.reason()), e.errors().stream()
+                .map(error -> error.field() + " " + error.message())
+                .collect(Collectors.joining("; ")), null);
     }
 
     /** Counts and logs an accepted record's outcome when run. */
@@ -152,29 +168,31 @@ public class ExternalTriggers {
 
     private ExternalTriggerRequested decode(String value) {
         if (value == null || value.isBlank()) {
-            throw reject(null, Rejection.UNDECODABLE, "the record has no value", null);
+            throw undecodable("the record has no value", null);
         }
         ExternalTriggerRequested request;
         try {
             request = Json.decode(value, ExternalTriggerRequested.class);
         } catch (JacksonException e) {
-            throw reject(null, Rejection.UNDECODABLE, "not a JSON object {task, idempotencyKey, parameters}: "
-                    + e.getOriginalMessage(), e);
+            throw undecodable("not a JSON object {task, idempotencyKey, parameters}: " + e.getOriginalMessage(), e);
         }
         if (request == null || request.task() == null || request.task().isBlank()) {
-            throw reject(null, Rejection.UNDECODABLE, "the record names no task", null);
+            throw undecodable("the record names no task", null);
         }
         return request;
     }
 
     /**
-     * The rejection, counted by the caller. The detail travels with the dead letter only: record content stays out
-     * of the log.
+     * Logs the record's rejection once it is final (a record after a rejected one comes again). The detail travels
+     * with the dead letter only: record content stays out of the log.
      */
-    private ExternalTriggerRejectedException reject(String task, Rejection reason, String detail, Throwable cause) {
-        log.warn("external trigger{} rejected ({}): sent to the dead-letter topic", task == null ? "" : " of task "
-                + task, reason.tag());
-        return new ExternalTriggerRejectedException(reason, detail, cause);
+    private static void logRefusal(ExternalTriggerRequested request, ExternalTriggerRejectedException e) {
+        log.warn("external trigger{} rejected ({}): sent to the dead-letter topic", request == null ? ""
+                : " of task " + request.task(), e.reason().tag());
+    }
+
+    private static ExternalTriggerRejectedException undecodable(String detail, Throwable cause) {
+        return new ExternalTriggerRejectedException(Rejection.UNDECODABLE, detail, cause);
     }
 
     private static Rejection rejection(TriggerRejectedException.Reason reason) {

@@ -153,7 +153,7 @@ class RunOnceBatches implements SmartLifecycle {
         List<TriggerAcceptance.Answer> answers;
         try {
             answers = tx.execute(status -> acceptance.acceptAllInCurrentTransaction(batch.stream()
-                    .map(Pending::request).toList()));
+                    .map(Pending::request).toList(), false));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 batch.get(0).answer.completeExceptionally(e);

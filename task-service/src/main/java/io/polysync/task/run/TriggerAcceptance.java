@@ -26,10 +26,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -91,7 +93,7 @@ public class TriggerAcceptance {
      * @throws TriggerRejectedException naming every problem; nothing was written
      */
     public Acceptance acceptInCurrentTransaction(RunRequest request) {
-        return acceptAllInCurrentTransaction(List.of(request)).get(0).get();
+        return acceptAllInCurrentTransaction(List.of(request), false).get(0).get();
     }
 
     /**
@@ -101,24 +103,45 @@ public class TriggerAcceptance {
      * triggers go to the outbox together. A request with the key of an earlier one in the list answers that run as
      * a duplicate. Rejections write nothing and leave the transaction usable.
      *
-     * @return one answer per request, in order
+     * @param untilFirstRejection answer only up to the first rejection, included: the requests after it are not
+     *                            looked at and nothing of them is written (a consumer that must stop at a bad record)
+     * @return one answer per request (up to the first rejection), in order
      */
-    public List<Answer> acceptAllInCurrentTransaction(List<RunRequest> requests) {
+    public List<Answer> acceptAllInCurrentTransaction(List<RunRequest> requests, boolean untilFirstRejection) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("acceptAllInCurrentTransaction needs the caller's transaction");
         }
         Map<String, TriggerDefinition> tasks = definitions.findAll(requests.stream().map(RunRequest::taskName)
                 .toList());
-        Answer[] answers = new Answer[requests.size()];
-        List<Candidate> candidates = new ArrayList<>(requests.size());
-        List<Candidate> refused = new ArrayList<>();
         Instant now = clock.instant();
+        // an entry left null is answered once the inserts below have made or found its run
+        List<Answer> answers = new ArrayList<>(requests.size());
+        List<Candidate> candidates = new ArrayList<>(requests.size());
+        Set<UUID> earlierRuns = new HashSet<>();
+        List<Candidate> duplicatesOfEarlier = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
+            Answer answer;
             try {
                 Candidate candidate = candidate(i, requests.get(i), tasks.get(requests.get(i).taskName()), now);
-                (candidate.rejection() == null ? candidates : refused).add(candidate);
+                if (candidate.rejection() == null) {
+                    candidates.add(candidate);
+                    earlierRuns.add(candidate.runId());
+                    answer = null;
+                } else if (earlierRuns.contains(candidate.runId())) {
+                    // a repeated key answers its first run, whatever the task's schema says of the parameters now;
+                    // that run is made (or found) by the inserts below
+                    duplicatesOfEarlier.add(candidate);
+                    answer = null;
+                } else {
+                    answer = duplicate(candidate.runId()).map(Answer::accepted)
+                            .orElseGet(() -> Answer.rejected(candidate.rejection()));
+                }
             } catch (TriggerRejectedException rejected) {
-                answers[i] = Answer.rejected(rejected);
+                answer = Answer.rejected(rejected);
+            }
+            answers.add(answer);
+            if (untilFirstRejection && answer != null && answer.rejection() != null) {
+                break;
             }
         }
 
@@ -131,22 +154,19 @@ public class TriggerAcceptance {
             Candidate candidate = candidates.get(c);
             if (inserted[c]) {
                 triggers.add(candidate.trigger());
-                answers[candidate.index()] = Answer.accepted(new Acceptance(
-                        new RunAccepted(candidate.runId(), RunState.QUEUED), false));
+                answers.set(candidate.index(), Answer.accepted(new Acceptance(
+                        new RunAccepted(candidate.runId(), RunState.QUEUED), false)));
             } else {
                 // an earlier request with the same key made the run (a concurrent one committed first, one earlier
                 // in this list, or one long ago): answer its run, publish nothing
-                answers[candidate.index()] = Answer.accepted(duplicate(candidate.runId()).orElseThrow());
+                answers.set(candidate.index(), Answer.accepted(duplicate(candidate.runId()).orElseThrow()));
             }
         }
         outbox.appendAll(triggers);
-        for (Candidate candidate : refused) {
-            // a repeated key answers its first run, whatever the task's schema says of the parameters now: asked
-            // after the inserts, so a run made earlier in this list counts too
-            answers[candidate.index()] = duplicate(candidate.runId()).map(Answer::accepted)
-                    .orElseGet(() -> Answer.rejected(candidate.rejection()));
+        for (Candidate candidate : duplicatesOfEarlier) {
+            answers.set(candidate.index(), Answer.accepted(duplicate(candidate.runId()).orElseThrow()));
         }
-        return List.of(answers);
+        return List.copyOf(answers);
     }
 
     /** One request's answer from {@link #acceptAllInCurrentTransaction}: accepted, or rejected with nothing written. */

@@ -74,6 +74,9 @@ class TriggerDefinitions {
      */
     Map<String, TriggerDefinition> findAll(Collection<String> names) {
         Set<String> distinct = new LinkedHashSet<>(names);
+        if (distinct.isEmpty()) {
+            return Map.of();
+        }
         Map<String, Stamp> stamps = new HashMap<>();
         jdbc.query(STAMP_SQL + String.join(", ", Collections.nCopies(distinct.size(), "?")) + ")",
                 row -> {

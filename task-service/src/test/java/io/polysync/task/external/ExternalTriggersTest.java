@@ -19,6 +19,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -89,7 +91,8 @@ class ExternalTriggersTest {
 
     @Test
     void aPollIsAcceptedInTheCallersTransactionUpToItsFirstRejectedRecordAndCountedWhenItCommits() {
-        when(acceptance.acceptInCurrentTransaction(any())).thenReturn(accepted(false));
+        when(acceptance.acceptAllInCurrentTransaction(anyList(), eq(true)))
+                .thenReturn(List.of(new TriggerAcceptance.Answer(accepted(false), null)));
         TransactionSynchronizationManager.initSynchronization();
         try {
             Optional<ExternalTriggers.Refused> refused = triggers.receiveAll(List.of(
@@ -97,7 +100,13 @@ class ExternalTriggersTest {
 
             assertThat(refused).get().extracting(ExternalTriggers.Refused::index).isEqualTo(1);
             assertThat(refused.get().rejection().reason()).isEqualTo(ExternalTriggers.Rejection.UNDECODABLE);
-            verify(acceptance, times(1)).acceptInCurrentTransaction(any());
+            // only the records before the undecodable one, together
+            ArgumentCaptor<List<RunRequest>> requests = ArgumentCaptor.captor();
+            verify(acceptance, times(1)).acceptAllInCurrentTransaction(requests.capture(), eq(true));
+            assertThat(requests.getValue()).singleElement().satisfies(request -> {
+                assertThat(request.taskName()).isEqualTo("etl");
+                assertThat(request.idempotencyKey()).isEqualTo("k-1");
+            });
             verify(acceptance, never()).accept(any());
             assertThat(count("accepted", "none")).as("not before the commit").isZero();
             assertThat(count("rejected", "undecodable")).isZero();
