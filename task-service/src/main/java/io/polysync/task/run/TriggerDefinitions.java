@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -61,11 +60,6 @@ class TriggerDefinitions {
     TriggerDefinitions(JdbcTemplate jdbc, TaskRepository tasks) {
         this.jdbc = jdbc;
         this.tasks = tasks;
-    }
-
-    /** The task named {@code name} as the current transaction sees it; empty when there is none. */
-    Optional<TriggerDefinition> find(String name) {
-        return Optional.ofNullable(findAll(List.of(name)).get(name));
     }
 
     /**
