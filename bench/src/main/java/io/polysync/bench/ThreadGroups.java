@@ -26,6 +26,7 @@ final class ThreadGroups {
             new Rule("executor-", "Kafka broker"),
             new Rule("kafka-scheduler", "Kafka broker"),
             new Rule("http-nio", "HTTP (Tomcat)"),
+            new Rule("run-once-accept", "Run Once acceptors"),
             new Rule("kafka-producer-", "Kafka producers (network)"),
             new Rule("kafka-coordinat", "Kafka consumers (heartbeats)"),
             new Rule("org.springframe", "Kafka listener containers"),
