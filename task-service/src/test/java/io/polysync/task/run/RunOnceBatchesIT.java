@@ -172,8 +172,8 @@ class RunOnceBatchesIT extends IntegrationTest {
                 held.put("held-" + i, post(path, Map.of("idempotencyKey", "held-" + i)));
                 int waiting = i;
                 await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM "
-                        + "pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-                        Integer.class) == waiting);
+                        + "pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() "
+                        + "AND query LIKE 'INSERT INTO task_run %'", Integer.class) == waiting);
             }
         } catch (Exception e) {
             connection.rollback();
