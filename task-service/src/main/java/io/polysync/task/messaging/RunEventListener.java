@@ -9,10 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.module.SimpleModule;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,14 +22,6 @@ public class RunEventListener {
 
     /** The listener container's id, for tests that wait for its partitions. */
     public static final String ID = "task-service-run-events";
-
-    /**
-     * The wire mapping ({@link Json}) with instants read by {@link CanonicalInstants}: every other setting stays
-     * Json's, so what decodes, and to what, is unchanged.
-     */
-    private static final ObjectReader EVENTS = Json.mapper().rebuild()
-            .addModule(new SimpleModule("canonical-instants").addDeserializer(Instant.class, new CanonicalInstants()))
-            .build().readerFor(RunEvent.class);
 
     private final PollTransaction<RunEvent> polls;
 
@@ -49,7 +38,7 @@ public class RunEventListener {
         if (value == null) {
             return null;
         }
-        RunEvent event = EVENTS.readValue(value);
+        RunEvent event = Json.decode(value, RunEvent.class);
         if (event.runId() == null) {
             // of the wrong shape: the error handler dead-letters it at once rather than retrying what never works
             throw new IllegalArgumentException(event.getClass().getSimpleName() + " without a runId: " + event);
