@@ -56,7 +56,8 @@ class InstantTextTest {
     @ValueSource(strings = {"2026-11-30T10:15:07+01:00", "2026-11-30T10:15:07z", "2026-11-30T10:15Z",
             "2026-11-30 10:15:07Z", "2026-02-29T10:15:07Z", "2026-04-31T10:15:07Z", "2026-13-01T10:15:07Z",
             "2026-11-30T24:00:00Z", "2026-12-31T23:59:60Z", "2026-11-30T10:15:07.Z", "2026-11-30T10:15:07,5Z",
-            "2026-11-30T10:15:07.1234567890Z", "2026-11-3xT10:15:07Z", "+2026-11-30T10:15:07Z", ""})
+            "2026-11-30T10:15:07.1234567890Z", "2026-11-3xT10:15:07Z", "+2026-11-30T10:15:07Z", " 2026-11-30T10:15:07Z",
+            "1764497707", ""})
     void answersNullForAnyOtherText(String text) {
         assertThat(InstantText.parse(text)).isNull();
     }
@@ -82,6 +83,10 @@ class InstantTextTest {
         String epochSeconds = json.replace("\"2026-11-30T09:15:07Z\"",
                 Long.toString(started.occurredAt().getEpochSecond()));
         assertThat(Json.decode(epochSeconds, RunStarted.class)).isEqualTo(started);
+        String fractionalSeconds = json.replace("\"2026-11-30T09:15:07Z\"",
+                started.occurredAt().getEpochSecond() + ".25");
+        assertThat(Json.decode(fractionalSeconds, RunStarted.class).occurredAt())
+                .isEqualTo(started.occurredAt().plusMillis(250));
         String impossible = json.replace("2026-11-30T09:15:07Z", "2026-02-30T09:15:07Z");
         assertThatThrownBy(() -> Json.decode(impossible, RunStarted.class))
                 .isInstanceOf(tools.jackson.core.JacksonException.class);
