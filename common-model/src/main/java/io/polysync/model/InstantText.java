@@ -17,6 +17,8 @@ final class InstantText {
     private static final long MAX_SECOND = 253_402_300_799L;
     /** Days from 0000-03-01 to 1970-01-01, for the civil-date arithmetic below. */
     private static final long DAYS_0000_TO_1970 = 719_468;
+    /** Ten to the power of the index: scales between a fraction's digits and nanoseconds. */
+    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     private InstantText() {
     }
@@ -98,8 +100,6 @@ final class InstantText {
         long days = daysSinceEpoch(year, month, day);
         return Instant.ofEpochSecond(days * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, nanos);
     }
-
-    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     /** days_from_civil (H. Hinnant), the inverse of the arithmetic in {@link #format}. */
     private static long daysSinceEpoch(int year, int month, int day) {
