@@ -77,29 +77,6 @@ public class ExternalTriggers {
     }
 
     /**
-     * Accepts one record's value (null for a record without one) in a transaction of its own.
-     *
-     * @throws ExternalTriggerRejectedException when the record can never be accepted; nothing was written
-     */
-    public void receive(String value) {
-        ExternalTriggerRequested request = null;
-        TriggerAcceptance.Acceptance result;
-        try {
-            request = decode(value);
-            try {
-                result = acceptance.accept(runRequest(request));
-            } catch (TriggerRejectedException e) {
-                throw rejected(e);
-            }
-        } catch (ExternalTriggerRejectedException e) {
-            logRefusal(request, e);
-            rejected.get(e.reason()).increment();
-            throw e;
-        }
-        counted(request, result).run();
-    }
-
-    /**
      * Accepts records' values in order inside the caller's transaction, up to the first that can never be accepted,
      * which is answered (the ones after it are not looked at). Outcomes are counted once the transaction commits,
      * so a poll that is rolled back and applied again counts each record once.
@@ -115,8 +92,9 @@ public class ExternalTriggers {
             }
         }
         // the records before an undecodable one are accepted together, up to the first that is rejected
-        List<TriggerAcceptance.Answer> answers = acceptance.acceptAllInCurrentTransaction(
-                decoded.stream().map(ExternalTriggers::runRequest).toList(), true);
+        List<TriggerAcceptance.Answer> answers = decoded.isEmpty() ? List.of()
+                : acceptance.acceptAllInCurrentTransaction(decoded.stream().map(ExternalTriggers::runRequest).toList(),
+                        true);
         List<Runnable> counts = new ArrayList<>(answers.size() + 1);
         for (int i = 0; i < answers.size(); i++) {
             TriggerAcceptance.Answer answer = answers.get(i);

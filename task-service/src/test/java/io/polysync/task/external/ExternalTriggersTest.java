@@ -11,6 +11,7 @@ import org.mockito.ArgumentCaptor;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +20,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -41,22 +44,21 @@ class ExternalTriggersTest {
 
     @Test
     void acceptsAnExternalRunRequestedByExternalWithTheCallersKey() {
-        when(acceptance.accept(any())).thenReturn(accepted(false));
+        answerEach(false);
 
-        triggers.receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\",\"parameters\":{\"n\":1},\"extra\":true}");
+        assertThat(receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\",\"parameters\":{\"n\":1},\"extra\":true}"))
+                .isEmpty();
 
-        ArgumentCaptor<RunRequest> request = ArgumentCaptor.forClass(RunRequest.class);
-        verify(acceptance).accept(request.capture());
-        assertThat(request.getValue()).isEqualTo(new RunRequest("etl", TriggerType.EXTERNAL, "k-1", Map.of("n", 1),
+        assertThat(requests()).containsExactly(new RunRequest("etl", TriggerType.EXTERNAL, "k-1", Map.of("n", 1),
                 "external"));
         assertThat(count("accepted", "none")).isEqualTo(1);
     }
 
     @Test
     void countsADuplicateWithoutRejectingIt() {
-        when(acceptance.accept(any())).thenReturn(accepted(true));
+        answerEach(true);
 
-        triggers.receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\"}");
+        assertThat(receive("{\"task\":\"etl\",\"idempotencyKey\":\"k-1\"}")).isEmpty();
 
         assertThat(count("duplicate", "none")).isEqualTo(1);
         assertThat(count("accepted", "none")).isZero();
@@ -64,28 +66,28 @@ class ExternalTriggersTest {
 
     @Test
     void aRecordWithoutAKeyGetsAFreshKeyEachTime() {
-        when(acceptance.accept(any())).thenReturn(accepted(false));
+        answerEach(false);
 
-        triggers.receive("{\"task\":\"etl\"}");
-        triggers.receive("{\"task\":\"etl\"}");
+        receive("{\"task\":\"etl\"}", "{\"task\":\"etl\"}");
 
-        ArgumentCaptor<RunRequest> requests = ArgumentCaptor.forClass(RunRequest.class);
-        verify(acceptance, times(2)).accept(requests.capture());
-        List<String> keys = requests.getAllValues().stream().map(RunRequest::idempotencyKey).toList();
-        assertThat(keys).doesNotContainNull().doesNotHaveDuplicates();
+        List<String> keys = requests().stream().map(RunRequest::idempotencyKey).toList();
+        assertThat(keys).hasSize(2).doesNotContainNull().doesNotHaveDuplicates();
         keys.forEach(UUID::fromString);
+        assertThat(count("accepted", "none")).isEqualTo(2);
     }
 
     @Test
     void undecodableRecordsAreRejectedAndCountedWithoutReachingAcceptance() {
         for (String value : new String[] {null, "", "not json", "[1,2]", "{\"task\":7,\"parameters\":\"x\"}",
                 "{\"idempotencyKey\":\"k\"}", "{\"task\":\" \"}"}) {
-            assertThatThrownBy(() -> triggers.receive(value)).as(String.valueOf(value))
+            Optional<ExternalTriggers.Refused> refused = receive(value);
+            assertThat(refused).as(String.valueOf(value)).get().extracting(ExternalTriggers.Refused::index)
+                    .isEqualTo(0);
+            assertThat(refused.get().rejection()).as(String.valueOf(value))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .isInstanceOf(ExternalTriggerRejectedException.class)
                     .hasMessageStartingWith("undecodable: ");
         }
-        verify(acceptance, never()).accept(any());
+        verify(acceptance, never()).acceptAllInCurrentTransaction(anyList(), anyBoolean());
         assertThat(count("rejected", "undecodable")).isEqualTo(7);
     }
 
@@ -118,6 +120,33 @@ class ExternalTriggersTest {
         } finally {
             TransactionSynchronizationManager.clearSynchronization();
         }
+    }
+
+    /** Receives one poll inside a transaction synchronization, and commits it. */
+    private Optional<ExternalTriggers.Refused> receive(String... values) {
+        TransactionSynchronizationManager.initSynchronization();
+        try {
+            Optional<ExternalTriggers.Refused> refused = triggers.receiveAll(Arrays.asList(values));
+            TransactionSynchronizationManager.getSynchronizations().forEach(TransactionSynchronization::afterCommit);
+            return refused;
+        } finally {
+            TransactionSynchronizationManager.clearSynchronization();
+        }
+    }
+
+    /** Every request is accepted, as a duplicate or not. */
+    private void answerEach(boolean duplicate) {
+        when(acceptance.acceptAllInCurrentTransaction(anyList(), eq(true))).thenAnswer(call -> {
+            List<?> requests = call.getArgument(0);
+            return requests.stream().map(request -> new TriggerAcceptance.Answer(accepted(duplicate), null)).toList();
+        });
+    }
+
+    /** The requests every poll handed to acceptance, in order. */
+    private List<RunRequest> requests() {
+        ArgumentCaptor<List<RunRequest>> polls = ArgumentCaptor.captor();
+        verify(acceptance, atLeastOnce()).acceptAllInCurrentTransaction(polls.capture(), eq(true));
+        return polls.getAllValues().stream().flatMap(List::stream).toList();
     }
 
     private double count(String outcome, String reason) {
