@@ -10,8 +10,8 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.runtime.outbox.Outbox;
 import io.polysync.scheduler.tasks.DefinitionChange;
+import io.polysync.scheduler.tasks.TaskCatalog;
 import io.polysync.scheduler.tasks.TaskView;
-import io.polysync.scheduler.tasks.TaskViewRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -22,7 +22,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +42,12 @@ public class DependencyTriggers {
     static final String REQUESTED_BY = "scheduler";
 
     private final FanInStore store;
-    private final TaskViewRepository tasks;
+    private final TaskCatalog tasks;
     private final Outbox outbox;
     private final Clock clock;
     private final Counter triggers;
 
-    public DependencyTriggers(FanInStore store, TaskViewRepository tasks, Outbox outbox, Clock clock,
+    public DependencyTriggers(FanInStore store, TaskCatalog tasks, Outbox outbox, Clock clock,
                               MeterRegistry meters) {
         this.store = store;
         this.tasks = tasks;
@@ -93,8 +92,7 @@ public class DependencyTriggers {
         Set<UUID> dependents = new HashSet<>();
         children.values().forEach(dependents::addAll);
         Map<UUID, FanIn> locked = store.lockAll(dependents);
-        Map<UUID, TaskView> views = new HashMap<>();
-        tasks.findAllById(locked.keySet()).forEach(view -> views.put(view.taskId(), view));
+        Map<UUID, TaskView> views = tasks.views(locked.keySet());
         List<FanInStore.Triggered> triggered = new ArrayList<>();
         for (RunStateChanged changed : successes) {
             Instant finishedAt = changed.finishedAt() != null ? changed.finishedAt() : changed.occurredAt();

@@ -35,6 +35,14 @@ public class TaskView {
     protected TaskView() {
     }
 
+    TaskView(UUID taskId, String taskName, long definitionVersion, String snapshot, Instant updatedAt) {
+        this.taskId = taskId;
+        this.taskName = taskName;
+        this.definitionVersion = definitionVersion;
+        this.snapshot = snapshot;
+        this.updatedAt = updatedAt;
+    }
+
     public UUID taskId() {
         return taskId;
     }

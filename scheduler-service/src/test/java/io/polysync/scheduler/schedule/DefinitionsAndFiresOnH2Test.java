@@ -1,9 +1,11 @@
 package io.polysync.scheduler.schedule;
 
 import io.polysync.model.Json;
+import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TaskDefinitionChanged;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.id.Ids;
+import io.polysync.model.run.RunState;
 import io.polysync.model.run.TriggerType;
 import io.polysync.model.task.DependencySnapshot;
 import io.polysync.model.task.MisfirePolicy;
@@ -15,6 +17,7 @@ import io.polysync.runtime.outbox.OutboxRelay;
 import io.polysync.scheduler.support.H2Scheduler;
 import io.polysync.scheduler.tasks.DefinitionChange;
 import io.polysync.scheduler.tasks.TaskCatalog;
+import io.polysync.scheduler.tasks.TaskView;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * The standalone mode runs on H2 in PostgreSQL mode: the batched definition and fire SQL must work there as on
- * PostgreSQL, and a poll or a chunk must have the effect of its records or schedules applied one by one.
+ * The standalone mode runs on H2 in PostgreSQL mode: the batched definition, success and fire SQL must work there as
+ * on PostgreSQL, and a poll or a chunk must have the effect of its records or schedules applied one by one.
  */
 class DefinitionsAndFiresOnH2Test {
 
@@ -60,7 +63,7 @@ class DefinitionsAndFiresOnH2Test {
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
-        catalog = new TaskCatalog(null, null, named, clock);
+        catalog = new TaskCatalog(named, clock);
         store = new JdbcScheduleStore(named, new Outbox(jdbc, mock(OutboxRelay.class), clock), clock);
     }
 
@@ -150,6 +153,45 @@ class DefinitionsAndFiresOnH2Test {
     }
 
     @Test
+    void aPollOfSuccessesKeepsEachTasksNewestAndNeverMovesBack() {
+        UUID fresh = UUID.randomUUID();
+        UUID known = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        UUID held = UUID.randomUUID();
+        inTx(() -> {
+            catalog.onSuccesses(List.of(success(fresh, newer, T0.plusSeconds(60), "b"),
+                    success(fresh, UUID.randomUUID(), T0, "a"), success(known, held, T0.plusSeconds(60), "x")));
+            return null;
+        });
+        assertThat(lastSuccess(fresh)).containsExactly(newer.toString(), "b");
+        assertThat(lastSuccess(known)).containsExactly(held.toString(), "x");
+
+        UUID newest = UUID.randomUUID();
+        inTx(() -> {
+            // a replay of the held success, an older one, and a newer one of the other task
+            catalog.onSuccesses(List.of(success(fresh, newer, T0.plusSeconds(60), "b"),
+                    success(known, UUID.randomUUID(), T0, "older"), success(fresh, newest, T0.plusSeconds(120), "c")));
+            return null;
+        });
+        assertThat(lastSuccess(fresh)).containsExactly(newest.toString(), "c");
+        assertThat(lastSuccess(known)).containsExactly(held.toString(), "x");
+    }
+
+    @Test
+    void viewsAreReadForTheTasksThatHaveOne() {
+        UUID defined = UUID.randomUUID();
+        apply(DefinitionChange.of(definition(task(defined, 3)), 0));
+
+        Map<UUID, TaskView> views = inTx(
+                () -> catalog.views(List.of(defined, UUID.randomUUID())));
+
+        assertThat(views).containsOnlyKeys(defined);
+        assertThat(views.get(defined).taskName()).isEqualTo("task-" + defined);
+        assertThat(views.get(defined).definitionVersion()).isEqualTo(3);
+        assertThat(Json.decode(views.get(defined).snapshot(), TaskSnapshot.class).taskId()).isEqualTo(defined);
+    }
+
+    @Test
     void loadingPartitionsArmsEverySchedulesAndCreatesMissingStateInOneBatch() {
         List<DefinitionChange> changes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -177,6 +219,18 @@ class DefinitionsAndFiresOnH2Test {
             List<DefinitionChange> changes = DefinitionChange.collapse(List.of(records));
             return store.definitionsChanged(changes, catalog.onDefinitions(changes));
         });
+    }
+
+    private List<String> lastSuccess(UUID taskId) {
+        return jdbc.queryForObject("SELECT run_id, outputs FROM last_success WHERE task_id = ?",
+                (rs, i) -> List.of(rs.getString(1), Json.decode(rs.getString(2), Map.class).get("v").toString()),
+                taskId);
+    }
+
+    private static RunStateChanged success(UUID taskId, UUID runId, Instant finishedAt, String output) {
+        return new RunStateChanged(runId, taskId, "t", TriggerType.MANUAL, 1, null, RunState.RUNNING,
+                RunState.SUCCEEDED, "test", null, Map.of("v", output), "w-1", 1, "api", null, finishedAt, finishedAt,
+                finishedAt, finishedAt);
     }
 
     private long version(UUID taskId) {
