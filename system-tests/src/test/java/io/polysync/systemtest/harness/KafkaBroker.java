@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A real Kafka broker process (KRaft, broker and controller in one) from the production jars on Maven Central, on
@@ -78,12 +77,12 @@ public final class KafkaBroker {
         }
     }
 
-    /** A Kafka cluster id: 16 random bytes, base64url without padding. */
+    /**
+     * A Kafka cluster id from Kafka's own generator, which never begins with '-': a base64url id that did (one in
+     * 64) was taken by the storage tool for an option, and the broker was never formatted.
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     static String java() {
