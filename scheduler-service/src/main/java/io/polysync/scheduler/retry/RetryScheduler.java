@@ -9,7 +9,8 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.task.RetryPolicy;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
-import io.polysync.scheduler.tasks.TaskViewRepository;
+import io.polysync.scheduler.tasks.TaskCatalog;
+import io.polysync.scheduler.tasks.TaskView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -18,6 +19,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,14 +32,14 @@ public class RetryScheduler {
 
     private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
 
-    private final TaskViewRepository tasks;
+    private final TaskCatalog tasks;
     private final PendingRetryStore store;
     private final Outbox outbox;
     private final DueRetryPublisher publisher;
     private final Clock clock;
     private final Counter scheduled;
 
-    public RetryScheduler(TaskViewRepository tasks, PendingRetryStore store, Outbox outbox,
+    public RetryScheduler(TaskCatalog tasks, PendingRetryStore store, Outbox outbox,
                           DueRetryPublisher publisher, Clock clock, MeterRegistry meters) {
         this.tasks = tasks;
         this.store = store;
@@ -54,9 +56,8 @@ public class RetryScheduler {
         if (changed.state() != RunState.FAILED) {
             return;
         }
-        RetryPolicy policy = tasks.findById(changed.taskId())
-                .map(view -> Json.decode(view.snapshot(), TaskSnapshot.class).retry())
-                .orElse(null);
+        TaskView view = tasks.views(List.of(changed.taskId())).get(changed.taskId());
+        RetryPolicy policy = view == null ? null : Json.decode(view.snapshot(), TaskSnapshot.class).retry();
         Optional<PendingRetry> decided = RetryDecision.decide(changed, policy,
                 RetryDecision.jitterOf(changed.runId()), clock);
         if (decided.isEmpty() || store.exists(changed.runId())) {

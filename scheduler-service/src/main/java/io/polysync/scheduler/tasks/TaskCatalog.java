@@ -136,8 +136,8 @@ public class TaskCatalog {
     }
 
     /**
-     * The views of those of {@code taskIds} that have one, in one query. Plain JDBC for the same reason as
-     * {@link #onSuccesses}: a dependency hand-off reads them on every poll.
+     * The views of those of {@code taskIds} that have one, in one query: a dependency hand-off reads its children's
+     * on every poll, a retry decision its failed task's. Plain JDBC for the same reason as {@link #onSuccesses}.
      */
     @Transactional(readOnly = true)
     public Map<UUID, TaskView> views(Collection<UUID> taskIds) {
@@ -145,11 +145,11 @@ public class TaskCatalog {
         if (taskIds.isEmpty()) {
             return views;
         }
-        jdbc.query("SELECT task_id, task_name, definition_version, snapshot, updated_at FROM task_view"
+        jdbc.query("SELECT task_id, task_name, definition_version, snapshot FROM task_view"
                 + " WHERE task_id IN (:tasks)", new MapSqlParameterSource("tasks", taskIds), rs -> {
                     UUID taskId = rs.getObject("task_id", UUID.class);
                     views.put(taskId, new TaskView(taskId, rs.getString("task_name"), rs.getLong("definition_version"),
-                            rs.getString("snapshot"), rs.getObject("updated_at", OffsetDateTime.class).toInstant()));
+                            rs.getString("snapshot")));
                 });
         return views;
     }

@@ -13,7 +13,7 @@ import io.polysync.model.task.Backoff;
 import io.polysync.model.task.RetryPolicy;
 import io.polysync.scheduler.support.SchedulerIntegrationTest;
 import io.polysync.scheduler.support.Tasks;
-import io.polysync.scheduler.tasks.TaskViewRepository;
+import io.polysync.scheduler.tasks.TaskCatalog;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 class RetriesIT extends SchedulerIntegrationTest {
 
     @Autowired
-    TaskViewRepository tasks;
+    TaskCatalog tasks;
     @Autowired
     MeterRegistry meters;
 
@@ -38,7 +38,7 @@ class RetriesIT extends SchedulerIntegrationTest {
     void aFailedRunWithRetriesLeftIsRetriedAfterItsBackoffAndItsLastAttemptIsNot() {
         UUID taskId = UUID.randomUUID();
         define(task(taskId, 4, List.of(), new RetryPolicy(true, 1, Backoff.EXPONENTIAL, 1, 2L, false)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.views(List.of(taskId)).containsKey(taskId));
         assertThat(meters.find("polysync.scheduler.retries.pending").gauge()).isNotNull();
         double scheduledBefore = meters.get("polysync.retries.scheduled").counter().count();
 
@@ -90,7 +90,7 @@ class RetriesIT extends SchedulerIntegrationTest {
     void aFailureReadAgainAfterItsRetryWasPublishedSchedulesNothingAgain() {
         UUID taskId = UUID.randomUUID();
         define(task(taskId, 4, List.of(), new RetryPolicy(true, 1, Backoff.FIXED, 1, null, false)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.views(List.of(taskId)).containsKey(taskId));
         UUID failed = UUID.randomUUID();
         var failure = Tasks.failed(taskId, failed, 1, RunError.retryable(FailureReason.EXECUTION_FAILED, "exit 1"), 3,
                 Instant.now());
