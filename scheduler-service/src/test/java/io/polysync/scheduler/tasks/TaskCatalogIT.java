@@ -19,11 +19,17 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,9 +46,11 @@ class TaskCatalogIT {
     @Autowired
     KafkaTemplate<String, String> kafka;
     @Autowired
-    TaskViewRepository tasks;
+    TaskCatalog tasks;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void keepsTheLatestDefinitionAndForgetsDeletedTasks() {
@@ -52,10 +60,11 @@ class TaskCatalogIT {
         publishDefinition(taskId, 3);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(tasks.findById(taskId)).hasValueSatisfying(v -> assertThat(v.definitionVersion()).isEqualTo(3)));
+                assertThat(tasks.views(List.of(taskId)).get(taskId)).isNotNull()
+                        .extracting(TaskView::definitionVersion).isEqualTo(3L));
 
         kafka.send(Topics.TASK_DEFINITIONS, taskId.toString(), null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.findById(taskId).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.views(List.of(taskId)).isEmpty());
     }
 
     @Test
@@ -82,6 +91,38 @@ class TaskCatalogIT {
         });
     }
 
+    /**
+     * A replica inserts the task's first success while this one offers a newer: this one's update finds no row yet,
+     * its insert waits on the other's uncommitted key and then inserts nothing, so only the update offered once more
+     * keeps the newer success. The interleaving is made certain by holding the other replica's transaction open until
+     * PostgreSQL shows this one waiting for its lock.
+     */
+    @Test
+    void aNewerSuccessWinsOverTheFirstRowAReplicaInsertsMeanwhile() throws Exception {
+        UUID taskId = UUID.randomUUID();
+        UUID older = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+        try (Connection replica = dataSource.getConnection()) {
+            replica.setAutoCommit(false);
+            try (PreparedStatement insert = replica.prepareStatement("INSERT INTO last_success"
+                    + " (task_id, run_id, outputs, finished_at) VALUES (?, ?, '{}', ?)")) {
+                insert.setObject(1, taskId);
+                insert.setObject(2, older);
+                insert.setObject(3, t0.atOffset(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+            CompletableFuture<Void> offered = CompletableFuture.runAsync(() -> tasks.onSuccesses(List.of(
+                    succeeded(taskId, newer, t0.plusSeconds(60)))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT count(*) FROM"
+                    + " pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO last_success%'"
+                    + " AND datname = current_database()", Integer.class) > 0);
+            replica.commit();
+            offered.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(lastSuccess(taskId)).singleElement().satisfies(row -> assertThat(row.get("run_id")).isEqualTo(newer));
+    }
+
     private List<Map<String, Object>> lastSuccess(UUID taskId) {
         return jdbc.queryForList("SELECT run_id, outputs FROM last_success WHERE task_id = ?", taskId);
     }
@@ -95,9 +136,16 @@ class TaskCatalogIT {
     }
 
     private void publishRun(UUID taskId, UUID runId, RunState state, Instant finishedAt, Map<String, Object> outputs) {
-        RunStateChanged changed = new RunStateChanged(runId, taskId, "t", TriggerType.MANUAL, 1, null,
-                RunState.RUNNING, state, "test", null, outputs, "w-1", 1, "api", null, finishedAt, finishedAt,
-                finishedAt, finishedAt);
-        kafka.send(Topics.RUN_EVENTS, taskId.toString(), Json.encode(changed));
+        kafka.send(Topics.RUN_EVENTS, taskId.toString(), Json.encode(run(taskId, runId, state, finishedAt, outputs)));
+    }
+
+    private static RunStateChanged succeeded(UUID taskId, UUID runId, Instant finishedAt) {
+        return run(taskId, runId, RunState.SUCCEEDED, finishedAt, Map.of());
+    }
+
+    private static RunStateChanged run(UUID taskId, UUID runId, RunState state, Instant finishedAt,
+                                       Map<String, Object> outputs) {
+        return new RunStateChanged(runId, taskId, "t", TriggerType.MANUAL, 1, null, RunState.RUNNING, state, "test",
+                null, outputs, "w-1", 1, "api", null, finishedAt, finishedAt, finishedAt, finishedAt);
     }
 }
