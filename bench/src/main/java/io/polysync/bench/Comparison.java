@@ -73,11 +73,13 @@ final class Comparison implements AutoCloseable {
         long pid = process.pid();
         ProcessCost.resetPeak(pid);
         double cpuBefore = ProcessCost.cpuSeconds(pid);
+        double postgresBefore = ProcessCost.postgresCpuSeconds();
         long xactBefore = db.transactions();
         OutputStream stdin = process.getOutputStream();
         send(stdin, LibraryRun.GO);
         await(markers, LibraryRun.DONE, drain.plus(Duration.ofSeconds(60)), log);
         double cpu = ProcessCost.cpuSeconds(pid) - cpuBefore;
+        double postgres = ProcessCost.postgresCpuSeconds() - postgresBefore;
         double peak = ProcessCost.peakRssMiB(pid);
         Deployment.sleep(Duration.ofSeconds(2));
         long xact = db.transactions() - xactBefore;
@@ -86,10 +88,11 @@ final class Comparison implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        report(report, Files.readAllLines(result), runs, cpu, peak, xact);
+        report(report, Files.readAllLines(result), runs, cpu, postgres, peak, xact);
     }
 
-    private void report(Report report, List<String> lines, int runs, double cpu, double peak, long xact) {
+    private void report(Report report, List<String> lines, int runs, double cpu, double postgres, double peak,
+                        long xact) {
         long submitted = Long.parseLong(value(lines, "submitted"));
         long refused = Long.parseLong(value(lines, "refused"));
         Instant submitStart = instant(Long.parseLong(value(lines, "submit-start")));
@@ -119,6 +122,14 @@ final class Comparison implements AutoCloseable {
                 durableNanos < 0 ? pendingLeft + " still pending 30 s after the last no-op" : "polled every 50 ms");
         report.add(scenario, "cost: CPU seconds, the library's JVM (submitters included)", null, cpu, "CPU s",
                 library.name() + " " + Report.number(cpu) + " CPU s, peak RSS " + Report.number(peak) + " MiB");
+        report.add(scenario, "cost: CPU seconds, the PostgreSQL server", null, postgres, "CPU s",
+                Double.isNaN(postgres) ? "no postgres process on this machine" : "every postgres process here");
+        if (!completions.isEmpty()) {
+            report.add(scenario, "cost: CPU per execution, the library's JVM + PostgreSQL", null,
+                    1000 * (cpu + (Double.isNaN(postgres) ? 0 : postgres)) / completions.size(), "ms",
+                    "JVM " + Report.number(1000 * cpu / completions.size()) + ", PostgreSQL "
+                            + Report.number(1000 * postgres / completions.size()) + " ms");
+        }
         report.add(scenario, "cost: PostgreSQL transactions per execution", null,
                 completions.isEmpty() ? Double.NaN : (double) xact / completions.size(), "xact/run",
                 xact + " transactions, " + completions.size() + " executions");

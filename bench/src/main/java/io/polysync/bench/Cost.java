@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Scenario 6, taken around every other scenario: CPU seconds and peak RSS per process, and PostgreSQL transactions
- * of the bench database per run completed.
+ * of the bench database per run completed. Beside them the CPU the PostgreSQL server and the benchmark itself used,
+ * which share the machine with Polysync: per run, the three say where a saturated machine's cores went.
  */
 public final class Cost {
 
@@ -20,6 +21,8 @@ public final class Cost {
     private final Database db;
     private final long transactions;
     private final long succeeded;
+    private final double postgresCpu;
+    private final double ownCpu;
 
     private Cost(Deployment deployment, Database db) {
         this.deployment = deployment;
@@ -34,6 +37,8 @@ public final class Cost {
         });
         this.transactions = db.transactions();
         this.succeeded = succeeded(db);
+        this.postgresCpu = ProcessCost.postgresCpuSeconds();
+        this.ownCpu = ProcessCost.ownCpuSeconds();
     }
 
     public static Cost start(Deployment deployment, Database db) {
@@ -60,9 +65,21 @@ public final class Cost {
                     .append(restarted ? " (restarted: since its restart)" : "").append("; ");
         }
         report.add(scenario, "cost: CPU seconds, all Polysync processes", null, total, "CPU s", detail.toString());
+        double postgres = ProcessCost.postgresCpuSeconds() - postgresCpu;
+        double own = ProcessCost.ownCpuSeconds() - ownCpu;
+        report.add(scenario, "cost: CPU seconds, the PostgreSQL server", null, postgres, "CPU s",
+                Double.isNaN(postgres) ? "no postgres process on this machine" : "every postgres process here");
+        report.add(scenario, "cost: CPU seconds, the benchmark (load, HTTP client, polls)", null, own, "CPU s", null);
         // pg_stat_database is updated when a backend reports, at most about once a second: let it catch up
         Deployment.sleep(java.time.Duration.ofSeconds(2));
         long runs = succeeded(db) - succeeded;
+        if (runs > 0) {
+            report.add(scenario, "cost: CPU per run SUCCEEDED, Polysync + PostgreSQL + benchmark", null,
+                    1000 * (total + (Double.isNaN(postgres) ? 0 : postgres) + own) / runs, "ms",
+                    "Polysync " + Report.number(1000 * total / runs) + ", PostgreSQL "
+                            + Report.number(1000 * postgres / runs) + ", benchmark "
+                            + Report.number(1000 * own / runs) + " ms; " + runs + " runs");
+        }
         long xact = db.transactions() - transactions;
         // judged only where the scenario is the hot path alone: the others also create tasks and wait at low rates
         boolean hotPath = scenario.startsWith("throughput");

@@ -32,11 +32,55 @@ public final class ProcessCost {
 
     /** Parses a /proc/[pid]/stat line; the command name in parentheses may itself hold spaces and parentheses. */
     static double cpuSecondsOf(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        String[] fields = fieldsAfterName(stat);
         // after "(comm) ": state is field 3 of the man page, utime 14 and stime 15
         long utime = Long.parseLong(fields[14 - 3]);
         long stime = Long.parseLong(fields[15 - 3]);
         return (utime + stime) / TICKS_PER_SECOND;
+    }
+
+    /** As {@link #cpuSecondsOf}, plus what the children the process waited for used (cutime 16 and cstime 17). */
+    static double cpuSecondsWithReapedChildrenOf(String stat) {
+        String[] fields = fieldsAfterName(stat);
+        return cpuSecondsOf(stat) + (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / TICKS_PER_SECOND;
+    }
+
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    }
+
+    /**
+     * CPU seconds used so far by the PostgreSQL server on this machine, or NaN when none runs here: every process
+     * named {@code postgres} (postmaster, background workers, live backends), each with its reaped children, so a
+     * backend that ended still counts, in its postmaster. It is the whole server: other databases' work counts too.
+     */
+    public static double postgresCpuSeconds() {
+        double total = 0;
+        boolean found = false;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                if (!process.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(process.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals("postgres")) {
+                        total += cpuSecondsWithReapedChildrenOf(stat);
+                        found = true;
+                    }
+                } catch (IOException e) {
+                    // the process ended between the listing and the read; its postmaster reaps its time
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return found ? total : Double.NaN;
+    }
+
+    /** CPU seconds this benchmark's own JVM has used: the load generator, its HTTP client and Kafka producer, its polls. */
+    public static double ownCpuSeconds() {
+        return cpuSeconds(ProcessHandle.current().pid());
     }
 
     /**

@@ -109,6 +109,15 @@ class StatisticsTest {
     }
 
     @Test
+    void aServersCpuTimeIncludesTheBackendsItReaped() {
+        // utime 250, stime 50, cutime 700, cstime 300: a postmaster whose ended backends used 1,000 ticks
+        String stat = "4242 (postgres) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 700 300 20 0 30 0 1000 0 0";
+
+        assertThat(ProcessCost.cpuSecondsWithReapedChildrenOf(stat))
+                .isCloseTo(1_300 / ProcessCost.TICKS_PER_SECOND, within(1e-9));
+    }
+
+    @Test
     void threadsAreGroupedByWhatTheyWorkFor() {
         assertThat(ThreadGroups.of("C2 CompilerThre")).isEqualTo("JIT compiler");
         assertThat(ThreadGroups.of("data-plane-kafk")).isEqualTo("Kafka broker");
