@@ -42,7 +42,8 @@ public final class ProcessCost {
     /** As {@link #cpuSecondsOf}, plus what the children the process waited for used (cutime 16 and cstime 17). */
     static double cpuSecondsWithReapedChildrenOf(String stat) {
         String[] fields = fieldsAfterName(stat);
-        return cpuSecondsOf(stat) + (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / TICKS_PER_SECOND;
+        long children = Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3]);
+        return cpuSecondsOf(stat) + children / TICKS_PER_SECOND;
     }
 
     private static String[] fieldsAfterName(String stat) {
@@ -78,7 +79,7 @@ public final class ProcessCost {
         return found ? total : Double.NaN;
     }
 
-    /** CPU seconds this benchmark's own JVM has used: the load generator, its HTTP client and Kafka producer, its polls. */
+    /** CPU seconds this benchmark's JVM has used: the load generator, its HTTP and Kafka clients, its polls. */
     public static double ownCpuSeconds() {
         return cpuSeconds(ProcessHandle.current().pid());
     }

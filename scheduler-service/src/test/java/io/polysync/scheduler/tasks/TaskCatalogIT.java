@@ -120,7 +120,8 @@ class TaskCatalogIT {
             replica.commit();
             offered.get(30, TimeUnit.SECONDS);
         }
-        assertThat(lastSuccess(taskId)).singleElement().satisfies(row -> assertThat(row.get("run_id")).isEqualTo(newer));
+        assertThat(lastSuccess(taskId)).singleElement()
+                .satisfies(row -> assertThat(row.get("run_id")).isEqualTo(newer));
     }
 
     private List<Map<String, Object>> lastSuccess(UUID taskId) {
