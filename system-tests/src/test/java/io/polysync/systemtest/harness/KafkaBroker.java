@@ -1,5 +1,7 @@
 package io.polysync.systemtest.harness;
 
+import org.apache.kafka.common.Uuid;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +84,7 @@ public final class KafkaBroker {
      * 64) was taken by the storage tool for an option, and the broker was never formatted.
      */
     private static String clusterId() {
-        return org.apache.kafka.common.Uuid.randomUuid().toString();
+        return Uuid.randomUuid().toString();
     }
 
     static String java() {
