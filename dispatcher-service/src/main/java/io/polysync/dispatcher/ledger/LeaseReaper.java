@@ -64,8 +64,7 @@ public class LeaseReaper implements SmartLifecycle {
         }
         Instant startedBefore = deadline(now, properties.startTimeout(), since);
         Instant heartbeatBefore = deadline(now, properties.leaseTimeout(), since);
-        List<UUID> expired = runs.findExpiredLeases(RunState.QUEUED, startedBefore, RunState.RUNNING,
-                heartbeatBefore);
+        List<UUID> expired = runs.findExpiredLeases(startedBefore, heartbeatBefore);
         int reaped = 0;
         for (UUID runId : expired) {
             try {

@@ -6,7 +6,6 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-import io.polysync.model.run.RunState;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,10 +29,12 @@ public interface TaskRunRepository extends JpaRepository<TaskRun, UUID> {
     @Query(value = "SELECT * FROM task_run WHERE run_id = :runId FOR UPDATE SKIP LOCKED", nativeQuery = true)
     Optional<TaskRun> findForUpdateSkipLocked(@Param("runId") UUID runId);
 
-    /** Runs admitted but not started before {@code startedBefore}, and running ones silent since {@code heartbeatBefore}. */
-    @Query("select r.runId from TaskRun r where (r.state = :queued and r.admittedAt < :startedBefore)"
-            + " or (r.state = :running and r.lastHeartbeatAt < :heartbeatBefore)")
-    List<UUID> findExpiredLeases(@Param("queued") RunState queued, @Param("startedBefore") Instant startedBefore,
-                                 @Param("running") RunState running,
+    /**
+     * Runs admitted but not started before {@code startedBefore}, and running ones silent since {@code heartbeatBefore}.
+     * The states are literals so that PostgreSQL can read the partial indexes of live runs (V6) with any plan.
+     */
+    @Query(value = "SELECT run_id FROM task_run WHERE (state = 'QUEUED' AND admitted_at < :startedBefore)"
+            + " OR (state = 'RUNNING' AND last_heartbeat_at < :heartbeatBefore)", nativeQuery = true)
+    List<UUID> findExpiredLeases(@Param("startedBefore") Instant startedBefore,
                                  @Param("heartbeatBefore") Instant heartbeatBefore);
 }
