@@ -18,6 +18,9 @@ import java.sql.Statement;
  * <p>The queries keep their states as literals ({@code state = 'QUEUED'}, {@code state IN ('QUEUED', 'RUNNING')}),
  * which is what lets the planner prove the predicate even for a generic plan. H2, the standalone jar's default
  * database, has no partial indexes; there the full ones stay.
+ *
+ * <p>Building the indexes reads the whole table once per index while writes to it wait: on a ledger of millions of
+ * runs, expect the first start of this version's dispatcher to take that long.
  */
 public class V6__LiveRunIndexes extends BaseJavaMigration {
 
