@@ -122,8 +122,7 @@ final class Comparison implements AutoCloseable {
                 durableNanos < 0 ? pendingLeft + " still pending 30 s after the last no-op" : "polled every 50 ms");
         report.add(scenario, "cost: CPU seconds, the library's JVM (submitters included)", null, cpu, "CPU s",
                 library.name() + " " + Report.number(cpu) + " CPU s, peak RSS " + Report.number(peak) + " MiB");
-        report.add(scenario, "cost: CPU seconds, the PostgreSQL server", null, postgres, "CPU s",
-                Double.isNaN(postgres) ? "no postgres process on this machine" : "every postgres process here");
+        Cost.reportPostgres(report, scenario, postgres);
         if (!completions.isEmpty()) {
             report.add(scenario, "cost: CPU per execution, the library's JVM + PostgreSQL", null,
                     1000 * (cpu + (Double.isNaN(postgres) ? 0 : postgres)) / completions.size(), "ms",

@@ -67,8 +67,7 @@ public final class Cost {
         report.add(scenario, "cost: CPU seconds, all Polysync processes", null, total, "CPU s", detail.toString());
         double postgres = ProcessCost.postgresCpuSeconds() - postgresCpu;
         double own = ProcessCost.ownCpuSeconds() - ownCpu;
-        report.add(scenario, "cost: CPU seconds, the PostgreSQL server", null, postgres, "CPU s",
-                Double.isNaN(postgres) ? "no postgres process on this machine" : "every postgres process here");
+        reportPostgres(report, scenario, postgres);
         report.add(scenario, "cost: CPU seconds, the benchmark (load, HTTP client, polls)", null, own, "CPU s", null);
         // pg_stat_database is updated when a backend reports, at most about once a second: let it catch up
         Deployment.sleep(java.time.Duration.ofSeconds(2));
@@ -103,5 +102,12 @@ public final class Cost {
         } catch (IllegalStateException e) {
             return 0;
         }
+    }
+
+    /** The PostgreSQL server's CPU row, shared with the compared libraries' reports; NaN when no server runs here. */
+    static void reportPostgres(Report report, String scenario, double postgresCpuSeconds) {
+        report.add(scenario, "cost: CPU seconds, the PostgreSQL server", null, postgresCpuSeconds, "CPU s",
+                Double.isNaN(postgresCpuSeconds) ? "no postgres process on this machine"
+                        : "every postgres process here");
     }
 }

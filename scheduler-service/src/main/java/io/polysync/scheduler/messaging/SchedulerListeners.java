@@ -113,7 +113,7 @@ class SchedulerListeners implements ConsumerSeekAware {
     private Optional<PollTransaction.Refusal> apply(List<RunStateChanged> changes) {
         catalog.onSuccesses(changes);
         dependencies.onSuccesses(changes);
-        changes.forEach(retries::on);
+        retries.onAll(changes);
         return Optional.empty();
     }
 

@@ -20,7 +20,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Stores a pending retry for each failed run that the task's current retry policy retries, and announces it with
@@ -51,13 +53,24 @@ public class RetryScheduler {
                 .register(meters);
     }
 
+    /**
+     * Decides a poll's failures: the failed tasks' current definitions are read together, one query for the poll
+     * rather than one per failure.
+     */
     @Transactional
-    public void on(RunStateChanged changed) {
-        if (changed.state() != RunState.FAILED) {
+    public void onAll(List<RunStateChanged> changes) {
+        List<RunStateChanged> failed = changes.stream().filter(c -> c.state() == RunState.FAILED).toList();
+        if (failed.isEmpty()) {
             return;
         }
-        TaskView view = tasks.views(List.of(changed.taskId())).get(changed.taskId());
-        RetryPolicy policy = view == null ? null : Json.decode(view.snapshot(), TaskSnapshot.class).retry();
+        Map<UUID, TaskView> views = tasks.views(failed.stream().map(RunStateChanged::taskId).distinct().toList());
+        for (RunStateChanged changed : failed) {
+            TaskView view = views.get(changed.taskId());
+            on(changed, view == null ? null : Json.decode(view.snapshot(), TaskSnapshot.class).retry());
+        }
+    }
+
+    private void on(RunStateChanged changed, RetryPolicy policy) {
         Optional<PendingRetry> decided = RetryDecision.decide(changed, policy,
                 RetryDecision.jitterOf(changed.runId()), clock);
         if (decided.isEmpty() || store.exists(changed.runId())) {
