@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Pending retries in table {@code pending_retry}, shared by every replica. Call inside the caller's transaction. */
@@ -24,16 +28,24 @@ public class PendingRetryStore {
         this.jdbc = jdbc;
     }
 
-    public boolean exists(UUID failedRunId) {
-        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM pending_retry WHERE failed_run_id = ?",
-                Integer.class, failedRunId);
-        return count != null && count > 0;
+    /**
+     * Which of the failed runs already have a retry, pending or published: one query for a poll's failures. An
+     * {@code IN} list rather than {@code = ANY(?)}, which H2 (the standalone's default) reads differently.
+     */
+    public Set<UUID> existing(Collection<UUID> failedRunIds) {
+        if (failedRunIds.isEmpty()) {
+            return Set.of();
+        }
+        String placeholders = String.join(", ", Collections.nCopies(failedRunIds.size(), "?"));
+        return new HashSet<>(jdbc.queryForList("SELECT failed_run_id FROM pending_retry WHERE failed_run_id IN ("
+                + placeholders + ")", UUID.class, failedRunIds.toArray()));
     }
 
-    public void insert(PendingRetry retry, Instant now) {
-        jdbc.update("INSERT INTO pending_retry (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                retry.failedRunId(), retry.taskId(), retry.taskName(), retry.attempt(), retry.retryRunId(),
-                retry.definitionVersion(), at(retry.dueAt()), at(now));
+    /** Stores the retries in one batch of inserts. */
+    public void insertAll(List<PendingRetry> retries, Instant now) {
+        jdbc.batchUpdate("INSERT INTO pending_retry (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                retries.stream().map(r -> new Object[] {r.failedRunId(), r.taskId(), r.taskName(), r.attempt(),
+                        r.retryRunId(), r.definitionVersion(), at(r.dueAt()), at(now)}).toList());
     }
 
     /**
@@ -47,7 +59,7 @@ public class PendingRetryStore {
     }
 
     /**
-     * Marks the retries published. The rows stay, so {@link #exists} still knows the failed runs were retried when
+     * Marks the retries published. The rows stay, so {@link #existing} still knows the failed runs were retried when
      * their failure is read again; {@link #prunePublished} removes them once no replay can reach back that far.
      */
     public void markPublished(List<PendingRetry> retries, Instant now) {

@@ -9,6 +9,7 @@ import io.polysync.model.run.RunState;
 import io.polysync.model.task.RetryPolicy;
 import io.polysync.model.task.TaskSnapshot;
 import io.polysync.runtime.outbox.Outbox;
+import io.polysync.runtime.outbox.OutboxRecord;
 import io.polysync.scheduler.tasks.TaskCatalog;
 import io.polysync.scheduler.tasks.TaskView;
 import org.slf4j.Logger;
@@ -19,9 +20,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -54,8 +56,8 @@ public class RetryScheduler {
     }
 
     /**
-     * Decides a poll's failures: the failed tasks' current definitions are read together, one query for the poll
-     * rather than one per failure.
+     * Decides a poll's failures together: the failed tasks' current definitions in one query, the retries already
+     * stored in another, and the new ones inserted in one batch, whatever the number of failures.
      */
     @Transactional
     public void onAll(List<RunStateChanged> changes) {
@@ -64,27 +66,29 @@ public class RetryScheduler {
             return;
         }
         Map<UUID, TaskView> views = tasks.views(failed.stream().map(RunStateChanged::taskId).distinct().toList());
+        // keyed by the failed run: a failure delivered twice within one poll is decided once
+        Map<UUID, PendingRetry> decided = new LinkedHashMap<>();
         for (RunStateChanged changed : failed) {
             TaskView view = views.get(changed.taskId());
-            on(changed, view == null ? null : Json.decode(view.snapshot(), TaskSnapshot.class).retry());
+            RetryPolicy policy = view == null ? null : Json.decode(view.snapshot(), TaskSnapshot.class).retry();
+            RetryDecision.decide(changed, policy, RetryDecision.jitterOf(changed.runId()), clock)
+                    .ifPresent(retry -> decided.putIfAbsent(changed.runId(), retry));
         }
-    }
-
-    private void on(RunStateChanged changed, RetryPolicy policy) {
-        Optional<PendingRetry> decided = RetryDecision.decide(changed, policy,
-                RetryDecision.jitterOf(changed.runId()), clock);
-        if (decided.isEmpty() || store.exists(changed.runId())) {
+        decided.keySet().removeAll(store.existing(decided.keySet()));
+        if (decided.isEmpty()) {
             return;
         }
-        PendingRetry retry = decided.get();
-        store.insert(retry, clock.instant());
-        outbox.append(Topics.RUN_EVENTS, retry.taskId().toString(), retry.scheduled(clock.instant()));
-        log.info("run {} of task {} failed at attempt {}: attempt {} due at {}", changed.runId(),
-                changed.taskName(), changed.attempt(), retry.attempt(), retry.dueAt());
+        List<PendingRetry> retries = List.copyOf(decided.values());
+        Instant now = clock.instant();
+        store.insertAll(retries, now);
+        outbox.appendAll(retries.stream()
+                .map(r -> new OutboxRecord(Topics.RUN_EVENTS, r.taskId().toString(), r.scheduled(now))).toList());
+        retries.forEach(r -> log.info("run {} of task {} failed at attempt {}: attempt {} due at {}",
+                r.failedRunId(), r.taskName(), r.attempt() - 1, r.attempt(), r.dueAt()));
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                scheduled.increment();
+                scheduled.increment(retries.size());
                 publisher.wake();
             }
         });

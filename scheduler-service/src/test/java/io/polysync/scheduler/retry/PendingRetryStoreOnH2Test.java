@@ -9,6 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -35,13 +36,12 @@ class PendingRetryStoreOnH2Test {
         PendingRetry later = retry(NOW.plusSeconds(5));
         PendingRetry due = retry(NOW);
         PendingRetry overdue = retry(NOW.minusSeconds(5));
-        tx.executeWithoutResult(s -> {
-            store.insert(later, NOW);
-            store.insert(due, NOW);
-            store.insert(overdue, NOW);
-        });
+        tx.executeWithoutResult(s -> store.insertAll(List.of(later, due, overdue), NOW));
 
-        assertThat(inTx(() -> store.exists(due.failedRunId()))).isTrue();
+        UUID unknown = UUID.randomUUID();
+        assertThat(inTx(() -> store.existing(List.of(due.failedRunId(), unknown, later.failedRunId()))))
+                .containsExactlyInAnyOrder(due.failedRunId(), later.failedRunId());
+        assertThat(inTx(() -> store.existing(List.of()))).isEmpty();
         assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(3, overdue.dueAt()));
         tx.executeWithoutResult(s -> {
             assertThat(store.claimDue(NOW, 10)).containsExactly(overdue, due);
@@ -50,10 +50,10 @@ class PendingRetryStoreOnH2Test {
         assertThat(inTx(() -> store.claimDue(NOW, 10))).containsExactly(due);
         assertThat(inTx(() -> store.summary())).isEqualTo(new PendingRetryStore.Summary(2, due.dueAt()));
         // still known after it was published, so a replayed failure of that run schedules nothing again
-        assertThat(inTx(() -> store.exists(overdue.failedRunId()))).isTrue();
+        assertThat(inTx(() -> store.existing(List.of(overdue.failedRunId())))).containsExactly(overdue.failedRunId());
         assertThat(inTx(() -> store.prunePublished(NOW.minusSeconds(1)))).isZero();
         assertThat(inTx(() -> store.prunePublished(NOW.plusSeconds(1)))).isPositive();
-        assertThat(inTx(() -> store.exists(overdue.failedRunId()))).isFalse();
+        assertThat(inTx(() -> store.existing(List.of(overdue.failedRunId())))).isEmpty();
     }
 
     private static PendingRetry retry(Instant dueAt) {

@@ -1,9 +1,11 @@
 package io.polysync.scheduler.retry;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.polysync.model.Json;
 import io.polysync.model.Topics;
 import io.polysync.model.event.RetryScheduled;
 import io.polysync.model.event.RunEvent;
+import io.polysync.model.event.RunStateChanged;
 import io.polysync.model.event.TriggerRequested;
 import io.polysync.model.id.Ids;
 import io.polysync.model.run.FailureReason;
@@ -33,6 +35,8 @@ class RetriesIT extends SchedulerIntegrationTest {
     TaskCatalog tasks;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    RetryScheduler retries;
 
     @Test
     void aFailedRunWithRetriesLeftIsRetriedAfterItsBackoffAndItsLastAttemptIsNot() {
@@ -107,6 +111,36 @@ class RetriesIT extends SchedulerIntegrationTest {
                 .extracting(TriggerRequested::retryOf).containsExactly(failed, marker);
         assertThat(retriesScheduled(taskId, 2)).extracting(RetryScheduled::runId).containsExactly(failed, marker);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+                probe(Topics.RUN_EVENTS).seen(taskId.toString(), RunEvent.class, e -> e instanceof RetryScheduled)
+                        .size() == 2 && probe(Topics.TRIGGERS).seen(taskId.toString(), TriggerRequested.class,
+                        t -> true).size() == 2);
+    }
+
+    @Test
+    void aPollsFailuresAreDecidedTogetherAndAFailureTwiceInItIsRetriedOnce() {
+        UUID taskId = UUID.randomUUID();
+        define(task(taskId, 4, List.of(), new RetryPolicy(true, 1, Backoff.FIXED, 1, null, false)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.views(List.of(taskId)).containsKey(taskId));
+        double scheduledBefore = meters.get("polysync.retries.scheduled").counter().count();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        RunStateChanged firstFailure = Json.decode(Tasks.failed(taskId, first, 1,
+                RunError.retryable(FailureReason.EXECUTION_FAILED, "exit 1"), 3, Instant.now()), RunStateChanged.class);
+
+        // one poll: the first failure twice (a redelivery within the same batch), a success, a second failure
+        retries.onAll(List.of(firstFailure,
+                Json.decode(Tasks.succeeded(taskId, UUID.randomUUID(), Instant.now(), null), RunStateChanged.class),
+                firstFailure,
+                Json.decode(Tasks.failed(taskId, second, 1, RunError.retryable(FailureReason.LOST, "lease expired"),
+                        3, Instant.now()), RunStateChanged.class)));
+
+        assertThat(retriesScheduled(taskId, 2)).extracting(RetryScheduled::runId).containsExactly(first, second);
+        assertThat(probe(Topics.TRIGGERS).await(2, taskId.toString(), TriggerRequested.class, t -> true))
+                .extracting(TriggerRequested::retryOf).containsExactlyInAnyOrder(first, second);
+        assertThat(meters.get("polysync.retries.scheduled").counter().count()).isEqualTo(scheduledBefore + 2);
+        // the same poll read again, as after a rewind: both are known, nothing is stored or announced twice
+        retries.onAll(List.of(firstFailure));
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3)).until(() ->
                 probe(Topics.RUN_EVENTS).seen(taskId.toString(), RunEvent.class, e -> e instanceof RetryScheduled)
                         .size() == 2 && probe(Topics.TRIGGERS).seen(taskId.toString(), TriggerRequested.class,
                         t -> true).size() == 2);
