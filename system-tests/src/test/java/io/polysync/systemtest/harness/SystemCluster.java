@@ -27,8 +27,14 @@ public final class SystemCluster {
     static final String INTERNAL_TOKEN = "system-tests-internal-token-00000000000000000000";
     /** How long a RUNNING run's heartbeats may stop before the dispatcher fails it LOST. */
     public static final Duration LEASE_TIMEOUT = Duration.ofSeconds(4);
-    /** How long an admitted run may wait for a worker's RunStarted before it is failed LOST. */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long an admitted run may wait for a worker's RunStarted before it is failed LOST. A run admitted onto a
+     * partition of a killed worker waits for the session timeout (10 s), the rebalance, and any run ahead of it in
+     * that partition: in {@code ContentionPermitsSystemIT} a 15 s permit holder, which took a waiter 23 s to start
+     * in one CI run. 30 s leaves room for that; a run whose worker never comes is still failed within the scenarios'
+     * waits.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** A fire later than this counts as missed and is handled by the task's misfire policy. */
     public static final Duration MISFIRE_THRESHOLD = Duration.ofSeconds(3);
 

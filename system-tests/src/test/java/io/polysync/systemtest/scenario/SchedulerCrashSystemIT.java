@@ -150,7 +150,11 @@ class SchedulerCrashSystemIT extends SystemScenario {
         return owner;
     }
 
-    /** Deletes a placed task and waits until its timer is gone, told by its replica's count going down. */
+    /**
+     * Deletes a placed task and waits until its timer is gone, told by its replica's count going down. The wait is
+     * needed: {@code saveAndFindOwner} tells the next task's replica by which replica's count goes up, and a delete
+     * still pending would offset that count.
+     */
     private void delete(String task, ServiceProcess armedBy) {
         long held = ScheduleFires.held(armedBy);
         assertThat(api.delete("/api/v1/tasks/" + task).status()).as("delete " + task).isLessThan(300);
