@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +56,8 @@ public class OutboxRelay implements SmartLifecycle {
      * A process that dies after sending such a row so repeats it only if it dies within that deletion.
      */
     private static final Set<String> DELETED_AT_ONCE = Set.of(Topics.RUNS_HIGH, Topics.RUNS_NORMAL, Topics.RUNS_LOW);
+    /** Ids per DELETE statement: far below PostgreSQL's 65,535 bind parameters, and one plan for a whole batch. */
+    private static final int DELETE_CHUNK = 1000;
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final JdbcTemplate jdbc;
@@ -150,8 +153,7 @@ public class OutboxRelay implements SmartLifecycle {
             List<Row> unheld = withoutHeld(rows);
             if (!unheld.isEmpty()) {
                 send(unheld);
-                jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?",
-                        unheld.stream().map(r -> new Object[] {r.id()}).toList());
+                delete(unheld.stream().map(Row::id).toList());
             }
             return new Claim(rows.size(), unheld.size());
         });
@@ -319,10 +321,24 @@ public class OutboxRelay implements SmartLifecycle {
             return;
         }
         List<Long> ids = List.copyOf(toDelete);
-        tx.executeWithoutResult(status -> jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?",
-                ids.stream().map(id -> new Object[] {id}).toList()));
+        tx.executeWithoutResult(status -> delete(ids));
         toDelete.clear();
         release(ids);
+    }
+
+    /**
+     * Deletes the rows in statements of up to {@link #DELETE_CHUNK} ids each, inside the caller's transaction. The
+     * relay sends nothing while it deletes, and a dispatcher's batch of dispatched runs is deleted before the next one
+     * is sent. A JDBC batch of one statement per row took 3.8–4.4 ms for 500 rows on an idle machine, one statement
+     * 1.2–2.0 ms; under load, wall-clock profiles showed the dispatcher's relay in that batch 65–95 % of the time while
+     * the runs admitted meanwhile waited in memory (README, Performance, "2026-12-01, ninth").
+     */
+    private void delete(List<Long> ids) {
+        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(from + DELETE_CHUNK, ids.size()));
+            jdbc.update("DELETE FROM outbox WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")", chunk.toArray());
+        }
     }
 
     /**
