@@ -29,8 +29,8 @@ public class PendingRetryStore {
     }
 
     /**
-     * Which of the failed runs already have a retry, pending or published: one query for a poll's failures. An
-     * {@code IN} list rather than {@code = ANY(?)}, which H2 (the standalone's default) reads differently.
+     * Which of the failed runs already have a retry, pending or published: one query for a poll's failures, as an
+     * {@code IN} list of parameters, which PostgreSQL and H2 (the standalone's default) both take.
      */
     public Set<UUID> existing(Collection<UUID> failedRunIds) {
         if (failedRunIds.isEmpty()) {
