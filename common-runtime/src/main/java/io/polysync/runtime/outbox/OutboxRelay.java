@@ -2,6 +2,7 @@ package io.polysync.runtime.outbox;
 
 import io.polysync.model.Topics;
 import io.polysync.runtime.RuntimeProperties;
+import io.polysync.runtime.jdbc.SqlLists;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -13,7 +14,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -336,7 +336,7 @@ public class OutboxRelay implements SmartLifecycle {
     private void delete(List<Long> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
             List<Long> chunk = ids.subList(from, Math.min(from + DELETE_CHUNK, ids.size()));
-            jdbc.update("DELETE FROM outbox WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+            jdbc.update("DELETE FROM outbox WHERE id IN (" + SqlLists.placeholders(chunk.size())
                     + ")", chunk.toArray());
         }
     }

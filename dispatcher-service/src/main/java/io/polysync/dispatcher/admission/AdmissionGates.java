@@ -3,6 +3,7 @@ package io.polysync.dispatcher.admission;
 import io.polysync.model.id.Ids;
 import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.ContentionProfileSnapshot.RateLimit;
+import io.polysync.runtime.jdbc.SqlLists;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -172,7 +172,7 @@ class AdmissionGates {
 
     /** Frees every permit the runs hold, in one statement; admission stamps stay, the rate window still counts them. */
     int release(Collection<UUID> runIds) {
-        String in = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+        String in = SqlLists.placeholders(runIds.size());
         return jdbc.update("DELETE FROM profile_permit WHERE run_id IN (" + in + ")", runIds.toArray());
     }
 }

@@ -1,5 +1,6 @@
 package io.polysync.dispatcher.ledger;
 
+import io.polysync.runtime.jdbc.SqlLists;
 import org.springframework.core.Ordered;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
@@ -16,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -100,7 +100,7 @@ public class RunRows {
         if (triggerIds.isEmpty()) {
             return List.of();
         }
-        String in = String.join(", ", Collections.nCopies(triggerIds.size(), "?"));
+        String in = SqlLists.placeholders(triggerIds.size());
         return jdbc.queryForList("SELECT trigger_id FROM task_run WHERE trigger_id IN (" + in + ")", UUID.class,
                 triggerIds.toArray());
     }
@@ -113,7 +113,7 @@ public class RunRows {
         if (runIds.isEmpty()) {
             return List.of();
         }
-        String in = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+        String in = SqlLists.placeholders(runIds.size());
         return jdbc.query("SELECT * FROM task_run WHERE run_id IN (" + in + ") ORDER BY run_id FOR UPDATE",
                 (row, i) -> TaskRun.read(row), runIds.toArray());
     }

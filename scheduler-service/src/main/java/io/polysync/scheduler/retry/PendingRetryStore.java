@@ -1,5 +1,6 @@
 package io.polysync.scheduler.retry;
 
+import io.polysync.runtime.jdbc.SqlLists;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,14 +29,13 @@ public class PendingRetryStore {
     }
 
     /**
-     * Which of the failed runs already have a retry, pending or published: one query for a poll's failures, as an
-     * {@code IN} list of parameters, which PostgreSQL and H2 (the standalone's default) both take.
+     * Which of the failed runs already have a retry, pending or published: one query for a poll's failures.
      */
     public Set<UUID> existing(Collection<UUID> failedRunIds) {
         if (failedRunIds.isEmpty()) {
             return Set.of();
         }
-        String placeholders = String.join(", ", Collections.nCopies(failedRunIds.size(), "?"));
+        String placeholders = SqlLists.placeholders(failedRunIds.size());
         return new HashSet<>(jdbc.queryForList("SELECT failed_run_id FROM pending_retry WHERE failed_run_id IN ("
                 + placeholders + ")", UUID.class, failedRunIds.toArray()));
     }

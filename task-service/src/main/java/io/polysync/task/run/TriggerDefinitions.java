@@ -1,6 +1,7 @@
 package io.polysync.task.run;
 
 import io.polysync.model.task.DependencySnapshot;
+import io.polysync.runtime.jdbc.SqlLists;
 import io.polysync.task.definition.Task;
 import io.polysync.task.definition.TaskRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -72,7 +73,7 @@ class TriggerDefinitions {
             return Map.of();
         }
         Map<String, Stamp> stamps = new HashMap<>();
-        jdbc.query(STAMP_SQL + String.join(", ", Collections.nCopies(distinct.size(), "?")) + ")",
+        jdbc.query(STAMP_SQL + SqlLists.placeholders(distinct.size()) + ")",
                 row -> {
                     stamps.put(row.getString(4), new Stamp(row.getObject(1, UUID.class), row.getLong(2),
                             row.getLong(3)));
