@@ -18,9 +18,15 @@ import io.polysync.model.task.ContentionProfileSnapshot;
 import io.polysync.model.task.TaskSnapshot;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +45,9 @@ class AdmissionIT extends DispatcherIntegrationTest {
 
     @Autowired
     private WaitingRuns waitingRuns;
+
+    @Autowired
+    private DataSource dataSource;
 
     @Test
     void maxConcurrentRunsOneAdmitsOneAndQueuesTheOthersUntilItFinishes() {
@@ -73,6 +82,50 @@ class AdmissionIT extends DispatcherIntegrationTest {
         TaskRun next = after.stream().filter(TaskRun::holdsPermits).findFirst().orElseThrow();
         assertThat(next.waitingReason()).isNull();
         assertThat(after).filteredOn(r -> r.admittedAt() == null).hasSize(1);
+    }
+
+    /**
+     * A waiting run whose admission blocks on a release still in flight (another transaction holding the profile's
+     * row) is stamped after that release commits: the ledger never shows it admitted while the permit it took was
+     * still held, which is what a second replica finishing a run looks like.
+     */
+    @Test
+    void aRunAdmittedAfterWaitingForAReleaseIsStampedAfterIt() throws SQLException {
+        ContentionProfileSnapshot profile = aProfile("stamp-" + UUID.randomUUID().toString().substring(0, 8), 1,
+                null, null);
+        TaskSnapshot holder = aTask().profiles(profile).build();
+        TaskSnapshot waiter = aTask().profiles(profile).build();
+        publishDefinition(holder);
+        publishDefinition(waiter);
+        publishTrigger(aTriggerOf(holder, "stamp-holder").build());
+        TaskRun held = await().atMost(Duration.ofSeconds(30)).until(() -> runsOf(holder.taskId()),
+                r -> r.size() == 1 && r.get(0).holdsPermits()).get(0);
+        publishTrigger(aTriggerOf(waiter, "stamp-waiter").build());
+        UUID waiting = await().atMost(Duration.ofSeconds(30)).until(() -> runsOf(waiter.taskId()),
+                r -> r.size() == 1 && r.get(0).waitingReason() != null).get(0).runId();
+
+        Instant released;
+        try (Connection release = dataSource.getConnection()) {
+            release.setAutoCommit(false);
+            execute(release, "SELECT name FROM contention_profile WHERE name = ? FOR UPDATE", profile.name());
+            execute(release, "DELETE FROM profile_permit WHERE run_id = ?", held.runId());
+            // the waiting pass (every 200 ms here) reaches the profile and waits for this transaction
+            await().atMost(Duration.ofSeconds(30)).until(() -> new JdbcTemplate(dataSource).queryForObject(
+                    "SELECT COUNT(*) FROM pg_locks WHERE NOT granted", Integer.class) > 0);
+            released = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            release.commit();
+        }
+
+        TaskRun admitted = await().atMost(Duration.ofSeconds(30))
+                .until(() -> runs.findById(waiting).orElseThrow(), r -> r.admittedAt() != null);
+        assertThat(admitted.admittedAt()).isAfterOrEqualTo(released);
+    }
+
+    private static void execute(Connection connection, String sql, Object parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, parameter);
+            statement.execute();
+        }
     }
 
     @Test

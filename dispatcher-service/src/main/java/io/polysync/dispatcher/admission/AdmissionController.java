@@ -68,7 +68,7 @@ public class AdmissionController implements RunAdmission {
 
     @Override
     public void queued(TaskRun run, TaskSnapshot task) {
-        admitOrWait(run, task, clock.instant(), true);
+        admitOrWait(run, task, true);
     }
 
     @Override
@@ -110,9 +110,7 @@ public class AdmissionController implements RunAdmission {
      *                 takes the waiting runs in that order itself.
      * @return whether it was admitted
      */
-    boolean admitOrWait(TaskRun run, TaskSnapshot task, Instant at, boolean newcomer) {
-        // the ledger keeps microseconds: admitted_at and the rate window's stamps must be the same instant
-        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+    boolean admitOrWait(TaskRun run, TaskSnapshot task, boolean newcomer) {
         List<String> profileNames = profileNames(task);
         if (task.maxConcurrentRuns() != null || !profileNames.isEmpty()) {
             // the gates count and order runs with SQL of their own: the runs this transaction queued before this one
@@ -122,10 +120,18 @@ public class AdmissionController implements RunAdmission {
         }
         gates.recordLimits(task.profiles());
         gates.lockTask(run.taskId());
-        int taskInUse = task.maxConcurrentRuns() == null ? 0 : gates.taskInUse(run.taskId());
-        List<AdmissionDecision.ProfileState> profiles = new ArrayList<>();
+        List<AdmissionGates.LockedProfile> locked = new ArrayList<>(profileNames.size());
         for (String name : profileNames) {
-            profiles.add(gates.lockProfile(name, now));
+            locked.add(gates.lockProfile(name));
+        }
+        // Read once the locks are held: a release by another transaction that this one waited for committed before
+        // this instant, so the ledger never shows an admission before the finish that made room for it. The ledger
+        // keeps microseconds, and admitted_at and the rate window's stamps must be the same instant.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        int taskInUse = task.maxConcurrentRuns() == null ? 0 : gates.taskInUse(run.taskId());
+        List<AdmissionDecision.ProfileState> profiles = new ArrayList<>(locked.size());
+        for (AdmissionGates.LockedProfile profile : locked) {
+            profiles.add(gates.state(profile, now));
         }
         AdmissionDecision.Outcome outcome = AdmissionDecision.decide(task.maxConcurrentRuns(), taskInUse, profiles,
                 now);

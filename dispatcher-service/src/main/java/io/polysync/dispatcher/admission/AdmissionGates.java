@@ -103,11 +103,12 @@ class AdmissionGates {
         return count == null ? 0 : count;
     }
 
-    /**
-     * Locks the profile's row (created without limits when no snapshot named them yet) and reads what admission
-     * needs: its limits, the permits held and the admissions still inside its rate window (older ones are pruned).
-     */
-    AdmissionDecision.ProfileState lockProfile(String name, Instant now) {
+    /** A contention profile's row, locked by the current transaction, and the limits it holds. */
+    record LockedProfile(String name, Integer maxConcurrent, RateLimit rate) {
+    }
+
+    /** Locks the profile's row (created without limits when no snapshot named them yet) and reads its limits. */
+    LockedProfile lockProfile(String name) {
         jdbc.update(ENSURE_PROFILE, name);
         return jdbc.queryForObject("SELECT max_concurrent, rate_runs, rate_per_millis FROM contention_profile"
                 + " WHERE name = ? FOR UPDATE", (rs, i) -> {
@@ -116,9 +117,18 @@ class AdmissionGates {
                     Number perMillis = (Number) rs.getObject("rate_per_millis");
                     RateLimit rate = rateRuns == null || perMillis == null ? null
                             : new RateLimit(rateRuns, Duration.ofMillis(perMillis.longValue()));
-                    return new AdmissionDecision.ProfileState(name, maxConcurrent, permitsInUse(name), rate,
-                            rate == null ? List.of() : admissionsInWindow(name, rate.per(), now));
+                    return new LockedProfile(name, maxConcurrent, rate);
                 }, name);
+    }
+
+    /**
+     * What admission needs of a profile locked by this transaction, at {@code now}: the permits held and the
+     * admissions still inside its rate window (older ones are pruned).
+     */
+    AdmissionDecision.ProfileState state(LockedProfile profile, Instant now) {
+        RateLimit rate = profile.rate();
+        return new AdmissionDecision.ProfileState(profile.name(), profile.maxConcurrent(), permitsInUse(profile.name()),
+                rate, rate == null ? List.of() : admissionsInWindow(profile.name(), rate.per(), now));
     }
 
     private int permitsInUse(String name) {

@@ -63,8 +63,9 @@ public class WaitingRuns implements SmartLifecycle {
 
     /**
      * Re-checks every waiting run once, in effective-priority order at {@code now}, and says how many it admitted.
-     * Each run is decided at the clock's instant when its turn comes, not at {@code now}: a pass may outlast the
-     * commit that freed a permit, and the ledger's admitted_at must never precede the finish it waited for.
+     * Each run is decided at the clock's instant once it holds its gates' locks, not at {@code now}: a pass may
+     * outlast the commit that freed a permit, and the ledger's admitted_at must never precede the finish it waited
+     * for.
      */
     public int admitWaiting(Instant now) {
         long releasesAtStart = releases.get();
@@ -82,7 +83,7 @@ public class WaitingRuns implements SmartLifecycle {
             }
             try {
                 Boolean result = tx.execute(status -> {
-                    boolean admittedNow = recheck(run.runId(), clock.instant());
+                    boolean admittedNow = recheck(run.runId());
                     if (admittedNow && releases.get() != releasesAtStart) {
                         // a release committed while this run was being decided: a higher run of this pass may now
                         // fit, so this admission is undone and the fresh pass decides
@@ -108,14 +109,14 @@ public class WaitingRuns implements SmartLifecycle {
         return admitted;
     }
 
-    private boolean recheck(UUID runId, Instant now) {
+    private boolean recheck(UUID runId) {
         Optional<TaskRun> found = runs.findForUpdateSkipLocked(runId);
         if (found.isEmpty() || found.get().state() != RunState.QUEUED || found.get().admittedAt() != null) {
             return false;
         }
         TaskRun run = found.get();
         TaskSnapshot task = definitions.resolve(run.taskId(), run.definitionVersion()).task();
-        return admission.admitOrWait(run, task, now, false);
+        return admission.admitOrWait(run, task, false);
     }
 
     /** Permits are about to be freed: a pass in progress must not go on with the order it computed before. */

@@ -30,8 +30,8 @@ class AdmissionGatesOnH2Test {
         gates.recordLimits(List.of(new ContentionProfileSnapshot("api", 2, new RateLimit(3, Duration.ofMinutes(1)), 2)));
         gates.recordLimits(List.of(new ContentionProfileSnapshot("api", 9, null, 1)));
         gates.lockTask(UUID.randomUUID());
-        AdmissionDecision.ProfileState api = gates.lockProfile("api", now);
-        AdmissionDecision.ProfileState unknown = gates.lockProfile("not-yet-seen", now);
+        AdmissionDecision.ProfileState api = gates.state(gates.lockProfile("api"), now);
+        AdmissionDecision.ProfileState unknown = gates.state(gates.lockProfile("not-yet-seen"), now);
 
         assertThat(api.maxConcurrent()).isEqualTo(2);
         assertThat(api.rateLimit()).isEqualTo(new RateLimit(3, Duration.ofMinutes(1)));
@@ -39,11 +39,11 @@ class AdmissionGatesOnH2Test {
         assertThat(unknown.rateLimit()).isNull();
 
         gates.take(run, List.of(api, unknown), now);
-        AdmissionDecision.ProfileState taken = gates.lockProfile("api", now.plusSeconds(1));
+        AdmissionDecision.ProfileState taken = gates.state(gates.lockProfile("api"), now.plusSeconds(1));
         assertThat(taken.inUse()).isEqualTo(1);
         assertThat(taken.admissions()).containsExactly(now);
         assertThat(gates.release(List.of(run))).isEqualTo(2);
-        assertThat(gates.lockProfile("api", now.plusSeconds(61)).admissions()).isEmpty();
+        assertThat(gates.state(gates.lockProfile("api"), now.plusSeconds(61)).admissions()).isEmpty();
     }
 
     @Test
