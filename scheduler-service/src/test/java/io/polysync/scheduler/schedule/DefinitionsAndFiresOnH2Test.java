@@ -153,6 +153,66 @@ class DefinitionsAndFiresOnH2Test {
     }
 
     @Test
+    void aChunkFiringThroughDifferentInstantsRecordsEachSchedulesOwn() {
+        UUID twoSchedules = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID untouched = UUID.randomUUID();
+        List<ArmedSchedule> armed = apply(DefinitionChange.of(definition(task(twoSchedules, 1, "0 * * * * *",
+                        "30 * * * * *")), 0), DefinitionChange.of(definition(task(other, 1, "0 * * * * *")), 1),
+                DefinitionChange.of(definition(task(untouched, 1, "0 * * * * *")), 1)).values().stream()
+                .flatMap(List::stream).toList();
+        ArmedSchedule first = schedule(armed, twoSchedules, 0);
+        ArmedSchedule second = schedule(armed, twoSchedules, 1);
+        ArmedSchedule single = schedule(armed, other, 0);
+        Instant minute = T0.plusSeconds(60);
+        Instant halfPast = T0.plusSeconds(90);
+        // a catch-up of two instants ends on the same instant as the half-past schedule's single one
+        List<ScheduleStore.Due> due = List.of(
+                new ScheduleStore.Due(twoSchedules, first.scheduleId(), List.of(minute)),
+                new ScheduleStore.Due(twoSchedules, second.scheduleId(), List.of(halfPast)),
+                new ScheduleStore.Due(other, single.scheduleId(), List.of(T0.plusSeconds(30), halfPast)));
+
+        List<ScheduleStore.FireResult> results = inTx(() -> store.fire(due));
+
+        assertThat(results).extracting(ScheduleStore.FireResult::firedThrough)
+                .containsExactly(minute, halfPast, halfPast);
+        assertThat(lastFire(first.scheduleId())).isEqualTo(minute);
+        assertThat(lastFire(second.scheduleId())).isEqualTo(halfPast);
+        assertThat(lastFire(single.scheduleId())).isEqualTo(halfPast);
+        assertThat(lastFire(schedule(armed, untouched, 0).scheduleId())).isNull();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Integer.class)).isEqualTo(4);
+    }
+
+    @Test
+    void aFireReadsTheSnapshotOnlyForADefinitionVersionItHasNotSeen() {
+        UUID taskId = UUID.randomUUID();
+        ArmedSchedule schedule = apply(DefinitionChange.of(definition(task(taskId, 1, "0 * * * * *")), 0))
+                .get(taskId).get(0);
+        Instant first = T0.plusSeconds(60);
+        inTx(() -> store.fire(List.of(new ScheduleStore.Due(taskId, schedule.scheduleId(), List.of(first)))));
+        // the same version again: the view decoded for the first fire serves, the snapshot is not read
+        jdbc.update("UPDATE task_view SET snapshot = 'not json' WHERE task_id = ?", taskId);
+        Instant second = T0.plusSeconds(120);
+
+        inTx(() -> store.fire(List.of(new ScheduleStore.Due(taskId, schedule.scheduleId(), List.of(second)))));
+
+        // a new version is read, whatever view was kept
+        UUID parent = UUID.randomUUID();
+        apply(DefinitionChange.of(definition(withDependency(task(taskId, 2, "0 * * * * *"), parent)), 0));
+        jdbc.update("INSERT INTO last_success (task_id, run_id, outputs, finished_at) VALUES (?, ?, ?, ?)",
+                parent, UUID.randomUUID(), Json.encode(Map.of("day", "2026-11-28")), T0.atOffset(ZoneOffset.UTC));
+        Instant third = T0.plusSeconds(180);
+        inTx(() -> store.fire(List.of(new ScheduleStore.Due(taskId, schedule.scheduleId(), List.of(third)))));
+
+        List<TriggerRequested> triggers = jdbc.query("SELECT payload FROM outbox ORDER BY id",
+                (rs, i) -> Json.decode(rs.getString(1), TriggerRequested.class));
+        assertThat(triggers).extracting(TriggerRequested::scheduledFor).containsExactly(first, second, third);
+        assertThat(triggers).extracting(TriggerRequested::definitionVersion).containsExactly(1L, 1L, 2L);
+        assertThat(triggers.get(1).mappedInputs()).isEmpty();
+        assertThat(triggers.get(2).mappedInputs()).containsEntry("yesterday", "2026-11-28");
+    }
+
+    @Test
     void aPollOfSuccessesKeepsEachTasksNewestAndNeverMovesBack() {
         UUID fresh = UUID.randomUUID();
         UUID known = UUID.randomUUID();
@@ -231,6 +291,18 @@ class DefinitionsAndFiresOnH2Test {
         return new RunStateChanged(runId, taskId, "t", TriggerType.MANUAL, 1, null, RunState.RUNNING,
                 RunState.SUCCEEDED, "test", null, Map.of("v", output), "w-1", 1, "api", null, finishedAt, finishedAt,
                 finishedAt, finishedAt);
+    }
+
+    /** The schedule at {@code position} in the task's definition ({@link #task} derives its id from both). */
+    private static ArmedSchedule schedule(List<ArmedSchedule> armed, UUID taskId, int position) {
+        UUID scheduleId = UUID.nameUUIDFromBytes((taskId + "/" + position).getBytes());
+        return armed.stream().filter(s -> s.scheduleId().equals(scheduleId)).findFirst().orElseThrow();
+    }
+
+    private Instant lastFire(UUID scheduleId) {
+        OffsetDateTime at = jdbc.queryForObject("SELECT last_fire_at FROM schedule_state WHERE schedule_id = ?",
+                OffsetDateTime.class, scheduleId);
+        return at == null ? null : at.toInstant();
     }
 
     private long version(UUID taskId) {
