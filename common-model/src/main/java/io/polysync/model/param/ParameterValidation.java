@@ -7,6 +7,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import io.polysync.model.Json;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -34,10 +35,12 @@ public final class ParameterValidation {
     private static final Set<String> TYPE_KEYWORDS = Set.of("type", "false");
 
     private static final int DEFAULT_CACHE_SIZE = 1_000;
+    private static final TypeReference<Map<String, Object>> KEY_TYPE = new TypeReference<>() {
+    };
 
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
-    private final Map<String, Schema> cache;
+    private final Map<Map<String, Object>, Schema> cache;
 
     public ParameterValidation() {
         this(DEFAULT_CACHE_SIZE);
@@ -46,7 +49,7 @@ public final class ParameterValidation {
     public ParameterValidation(int cacheSize) {
         this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Map<String, Object>, Schema> eldest) {
                 return size() > cacheSize;
             }
         });
@@ -86,13 +89,18 @@ public final class ParameterValidation {
         return problems.stream().map(ParameterProblem::toString).collect(Collectors.joining("; "));
     }
 
+    /**
+     * Looked up by the schema's own value (the map's equals and hashCode), not by its JSON text: encoding it was half
+     * of the dispatcher's parameter check on every run. The key kept is a copy, so a caller that changes its map
+     * later cannot corrupt the cache.
+     */
     private Schema compiled(Map<String, Object> schema) {
-        String key = Json.encode(schema);
-        Schema found = cache.get(key);
+        Schema found = cache.get(schema);
         if (found == null) {
-            found = registry.getSchema(Json.mapper().valueToTree(schema));
+            JsonNode tree = Json.mapper().valueToTree(schema);
+            found = registry.getSchema(tree);
             found.initializeValidators();
-            cache.put(key, found);
+            cache.put(Json.mapper().convertValue(tree, KEY_TYPE), found);
         }
         return found;
     }

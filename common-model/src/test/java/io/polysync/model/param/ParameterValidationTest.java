@@ -3,6 +3,7 @@ package io.polysync.model.param;
 import io.polysync.model.jobtype.JobTypeCatalog;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,21 @@ class ParameterValidationTest {
             assertThat(small.validate(http, Map.of())).extracting(ParameterProblem::field).containsExactly("path");
             assertThat(small.validate(shell, Map.of())).extracting(ParameterProblem::field).containsExactly("command");
         }
+    }
+
+    @Test
+    void aSchemaChangedInPlaceAfterUseIsJudgedAsItIsNow() {
+        Map<String, Object> schema = new LinkedHashMap<>(Map.of("type", "object",
+                "properties", Map.of("limit", Map.of("type", "integer"))));
+        assertThat(validation.validate(schema, Map.of())).isEmpty();
+
+        schema.put("required", List.of("limit"));
+
+        assertThat(validation.validate(schema, Map.of())).extracting(ParameterProblem::field).containsExactly("limit");
+        schema.remove("required");
+        assertThat(validation.validate(schema, Map.of())).isEmpty();
+        assertThat(validation.validate(Map.of("type", "object", "properties", Map.of("limit", Map.of("type",
+                "integer"))), Map.of("limit", "ten"))).extracting(ParameterProblem::field).containsExactly("limit");
     }
 
     @Test
