@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,8 +96,7 @@ class AdmissionIT extends DispatcherIntegrationTest {
                 null, null);
         TaskSnapshot holder = aTask().profiles(profile).build();
         TaskSnapshot waiter = aTask().profiles(profile).build();
-        publishDefinition(holder);
-        publishDefinition(waiter);
+        List.of(holder, waiter).forEach(this::publishDefinition);
         publishTrigger(aTriggerOf(holder, "stamp-holder").build());
         TaskRun held = await().atMost(Duration.ofSeconds(30)).until(() -> runsOf(holder.taskId()),
                 r -> r.size() == 1 && r.get(0).holdsPermits()).get(0);
@@ -104,14 +104,16 @@ class AdmissionIT extends DispatcherIntegrationTest {
         UUID waiting = await().atMost(Duration.ofSeconds(30)).until(() -> runsOf(waiter.taskId()),
                 r -> r.size() == 1 && r.get(0).waitingReason() != null).get(0).runId();
 
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         Instant released;
         try (Connection release = dataSource.getConnection()) {
             release.setAutoCommit(false);
             execute(release, "SELECT name FROM contention_profile WHERE name = ? FOR UPDATE", profile.name());
             execute(release, "DELETE FROM profile_permit WHERE run_id = ?", held.runId());
-            // the waiting pass (every 200 ms here) reaches the profile and waits for this transaction
-            await().atMost(Duration.ofSeconds(30)).until(() -> new JdbcTemplate(dataSource).queryForObject(
-                    "SELECT COUNT(*) FROM pg_locks WHERE NOT granted", Integer.class) > 0);
+            // the waiting pass (every 200 ms here) reaches the profile and waits for this very transaction
+            int releasing = backendOf(release);
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM"
+                    + " pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", Integer.class, releasing) > 0);
             released = Instant.now().truncatedTo(ChronoUnit.MICROS);
             release.commit();
         }
@@ -119,6 +121,14 @@ class AdmissionIT extends DispatcherIntegrationTest {
         TaskRun admitted = await().atMost(Duration.ofSeconds(30))
                 .until(() -> runs.findById(waiting).orElseThrow(), r -> r.admittedAt() != null);
         assertThat(admitted.admittedAt()).isAfterOrEqualTo(released);
+    }
+
+    private static int backendOf(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid()");
+             ResultSet result = statement.executeQuery()) {
+            result.next();
+            return result.getInt(1);
+        }
     }
 
     private static void execute(Connection connection, String sql, Object parameter) throws SQLException {
