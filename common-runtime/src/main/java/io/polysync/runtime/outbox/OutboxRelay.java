@@ -331,7 +331,7 @@ public class OutboxRelay implements SmartLifecycle {
      * relay sends nothing while it deletes, and a dispatcher's batch of dispatched runs is deleted before the next one
      * is sent. A JDBC batch of one statement per row took 3.8–4.4 ms for 500 rows on an idle machine, one statement
      * 1.2–2.0 ms; under load, wall-clock profiles showed the dispatcher's relay in that batch 65–95 % of the time while
-     * the runs admitted meanwhile waited in memory (README, Performance, "2026-12-01, ninth").
+     * the runs admitted meanwhile waited in memory (docs/performance-log.md, "2026-12-01, ninth").
      */
     private void delete(List<Long> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
