@@ -88,9 +88,15 @@ public final class Cost {
 
     /** The thread groups' shares of {@code used}, largest first, those under 2 % left out. */
     static String byThreadGroup(Map<String, Double> before, Map<String, Double> after, double used) {
+        return byThreadGroup(before, after, used, 0.02);
+    }
+
+    /** The thread groups' shares of {@code used}, largest first, those under {@code minShare} left out. */
+    static String byThreadGroup(Map<String, Double> before, Map<String, Double> after, double used,
+                                double minShare) {
         return after.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
-                .filter(e -> used > 0 && e.getValue() / used >= 0.02)
+                .filter(e -> used > 0 && e.getValue() / used >= minShare)
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
                 .map(e -> e.getKey() + " " + Math.round(100 * e.getValue() / used) + " %")
                 .collect(Collectors.joining(", "));

@@ -35,7 +35,9 @@ final class ThreadGroups {
             new Rule("polysync-run-", "worker run threads"),
             new Rule("polysync-job-", "worker run threads"),
             new Rule("outbox-relay", "outbox relays"),
-            new Rule("schedule-timer", "schedule timer"));
+            new Rule("schedule-timer", "schedule timer"),
+            new Rule("due-retry-publi", "due-retry publisher"),
+            new Rule("lease-reaper", "lease reaper"));
 
     private ThreadGroups() {
     }
