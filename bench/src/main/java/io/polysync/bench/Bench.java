@@ -1,11 +1,14 @@
 package io.polysync.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +73,7 @@ public final class Bench {
         Instant started = Instant.now();
         Path work = options.root().resolve("bench").resolve("target").resolve("work").resolve(mode);
         String loadBefore = Machine.loadAverage();
-        String machine = Machine.describe(db);
+        String machine = Machine.describe(db, options.root());
         System.out.println("== " + mode + " (" + (options.quick() ? "quick" : "full") + ") ==");
         Deployment deployment = deploy(mode, work);
         int failures = 0;
@@ -116,7 +119,7 @@ public final class Bench {
         Path work = options.root().resolve("bench").resolve("target").resolve("work").resolve(mode);
         Comparison comparison = new Comparison(options, mode, work);
         String loadBefore = Machine.loadAverage();
-        String machine = Machine.describe(comparison.db());
+        String machine = Machine.describe(comparison.db(), options.root());
         System.out.println("== " + mode + " (" + (options.quick() ? "quick" : "full") + ") ==");
         System.out.println("-- throughput (" + mode + ")");
         comparing.set(comparison);
@@ -233,18 +236,53 @@ public final class Bench {
     /** The machine's description for the result file. */
     static final class Machine {
 
-        static String describe(Database db) {
+        static String describe(Database db, Path root) {
             return String.join("\n",
+                    "- code: " + codeVersion(root),
                     "- nproc: " + Runtime.getRuntime().availableProcessors(),
                     "- memory: " + firstLine("/proc/meminfo", "MemTotal:"),
-                    "- CPU: " + firstLine("/proc/cpuinfo", "model name"),
+                    // the model name alone ("AMD EPYC") does not tell machines of one kind apart; the clock does a bit
+                    "- CPU: " + firstLine("/proc/cpuinfo", "model name") + ", "
+                            + firstLine("/proc/cpuinfo", "cpu MHz") + " MHz",
                     "- kernel: " + read("/proc/sys/kernel/osrelease"),
                     "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                    // the load generator shares the cores; its own JIT settings change what is left for the rest
+                    "- benchmark JVM options: " + jvmOptions(),
                     "- PostgreSQL: " + db.version(),
                     "- PostgreSQL synchronous_commit: " + db.setting("synchronous_commit")
                             + ", fsync: " + db.setting("fsync")
                             // off, the services vacuum and analyze their own tables (TableMaintenance)
                             + ", autovacuum: " + db.setting("autovacuum"));
+        }
+
+        private static String jvmOptions() {
+            List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            return arguments.isEmpty() ? "none" : String.join(" ", arguments);
+        }
+
+        /** The commit the result belongs to, so a figure can be traced to its code; "unknown" without git. */
+        static String codeVersion(Path root) {
+            String commit = git(root, "rev-parse", "--short=12", "HEAD");
+            if (commit.isEmpty()) {
+                return "unknown (no git checkout at " + root.toAbsolutePath() + ")";
+            }
+            return commit + (git(root, "status", "--porcelain", "--untracked-files=no").isEmpty()
+                    ? "" : " with uncommitted changes");
+        }
+
+        private static String git(Path root, String... args) {
+            List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
+            command.addAll(List.of(args));
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return process.waitFor() == 0 ? out : "";
+            } catch (IOException e) {
+                return "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
         }
 
         static String loadAverage() {
