@@ -274,7 +274,8 @@ public final class Bench {
             List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
             command.addAll(List.of(args));
             try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+                // stderr discarded: a warning git prints on success must not end up in the commit id
+                Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 return process.waitFor() == 0 ? out : "";
             } catch (IOException e) {
