@@ -108,9 +108,10 @@ public class RunSlots implements SmartLifecycle {
      * batch leaves what it did not get to within {@link #BATCH_BUDGET} to be fetched again, and the consumer drops
      * all it buffered of that partition with the seek: at Kafka's default of 1 MiB the slots' fetch responses were
      * 14 % of a standalone's allocation in a throughput run, at 64 KiB 2 %. 64 KiB holds about a hundred runs of
-     * ordinary size, twice what one poll returns by default.
+     * ordinary size, twice what one poll returns by default; a larger {@code runs-per-poll} gets 1 KiB a run.
      */
-    private static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
+    private static final int MIN_PARTITION_FETCH_BYTES = 64 * 1024;
+    private static final int PARTITION_FETCH_BYTES_PER_RUN = 1024;
     /**
      * How long a slot goes on taking runs of one poll back to back before it chooses a band again: a high-priority
      * run waits for at most this, plus the run that crosses it, plus one acknowledgement and commit.
@@ -181,8 +182,15 @@ public class RunSlots implements SmartLifecycle {
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // a fetch in flight for the bands a slot paused holds back the fetch of the band it chose next: keep it short
         overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(FETCH_MAX_WAIT.toMillis()));
-        overrides.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_PARTITION_FETCH_BYTES));
+        overrides.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Long.toString(partitionFetchBytes(properties.runsPerPoll())));
         return (Consumer<String, String>) consumers.createConsumer(null, null, "-slot-" + index, overrides);
+    }
+
+    /** How much a slot's fetch returns of one partition: see {@link #MIN_PARTITION_FETCH_BYTES}. */
+    static long partitionFetchBytes(int runsPerPoll) {
+        return Math.min(Integer.MAX_VALUE,
+                Math.max(MIN_PARTITION_FETCH_BYTES, (long) runsPerPoll * PARTITION_FETCH_BYTES_PER_RUN));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.polysync.runtime.kafka.DeadLetterMetrics;
 import io.polysync.worker.config.WorkerProperties;
 import io.polysync.worker.execution.ReportNotDeliveredException;
 import io.polysync.worker.execution.RunExecution;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -61,7 +63,9 @@ class RunSlotsTest {
     @AfterEach
     void stopSlots() {
         release.countDown();
-        slots.stop();
+        if (slots != null) {
+            slots.stop();
+        }
     }
 
     @Test
@@ -221,6 +225,32 @@ class RunSlotsTest {
         assertThat(executed).containsExactly(first, high, normal.get(0), normal.get(1));
     }
 
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aSlotsConsumerFetchesABoundedSliceOfEachPartition() {
+        ConsumerFactory factory = mock(ConsumerFactory.class);
+        when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
+        slots = new RunSlots(factory, mock(KafkaTemplate.class), execution, properties(50),
+                mock(DeadLetterMetrics.class));
+        slots.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.subscription().isEmpty());
+
+        ArgumentCaptor<Properties> overrides = ArgumentCaptor.forClass(Properties.class);
+        verify(factory).createConsumer(any(), any(), eq("-slot-0"), overrides.capture());
+        // not Kafka's 1 MiB: what a batch leaves untaken is sought back and fetched again
+        assertThat(overrides.getValue().getProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG))
+                .isEqualTo("65536");
+        assertThat(overrides.getValue().getProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)).isEqualTo("50");
+    }
+
+    @Test
+    void aLargerPollGetsAKibibyteARunAndTheSizeNeverOverflows() {
+        assertThat(RunSlots.partitionFetchBytes(1)).isEqualTo(64 * 1024);
+        assertThat(RunSlots.partitionFetchBytes(64)).isEqualTo(64 * 1024);
+        assertThat(RunSlots.partitionFetchBytes(500)).isEqualTo(500 * 1024);
+        assertThat(RunSlots.partitionFetchBytes(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    }
+
     private void awaitPollsBeyond(int polls) {
         await().atMost(Duration.ofSeconds(10)).until(() -> consumer.polls.get() > polls);
     }
@@ -239,10 +269,13 @@ class RunSlotsTest {
     private RunSlots slots(KafkaTemplate<String, String> kafka) {
         ConsumerFactory factory = mock(ConsumerFactory.class);
         when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
-        WorkerProperties properties = new WorkerProperties("slot-test", 1, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1,
-                Duration.ofSeconds(5), 50);
-        return new RunSlots(factory, kafka, execution, properties, mock(DeadLetterMetrics.class));
+        return new RunSlots(factory, kafka, execution, properties(50), mock(DeadLetterMetrics.class));
+    }
+
+    private static WorkerProperties properties(int runsPerPoll) {
+        return new WorkerProperties("slot-test", 1, Duration.ofSeconds(5), Duration.ofSeconds(5),
+                new WorkerProperties.Shell(Duration.ofSeconds(1)), null, null, null, 0.1, Duration.ofSeconds(5),
+                runsPerPoll);
     }
 
     /** Remembers every commit the slot makes. */
