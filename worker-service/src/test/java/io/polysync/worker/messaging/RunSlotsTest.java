@@ -226,10 +226,9 @@ class RunSlotsTest {
     }
 
     @Test
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    @SuppressWarnings("unchecked")
     void aSlotsConsumerFetchesABoundedSliceOfEachPartition() {
-        ConsumerFactory factory = mock(ConsumerFactory.class);
-        when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
+        ConsumerFactory<?, ?> factory = consumerFactory();
         slots = new RunSlots(factory, mock(KafkaTemplate.class), execution, properties(50),
                 mock(DeadLetterMetrics.class));
         slots.start();
@@ -265,11 +264,16 @@ class RunSlotsTest {
         return slots(mock(KafkaTemplate.class));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private RunSlots slots(KafkaTemplate<String, String> kafka) {
+        return new RunSlots(consumerFactory(), kafka, execution, properties(50), mock(DeadLetterMetrics.class));
+    }
+
+    /** Hands every slot the test's one recording consumer. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private ConsumerFactory<?, ?> consumerFactory() {
         ConsumerFactory factory = mock(ConsumerFactory.class);
         when(factory.createConsumer(any(), any(), any(), any(Properties.class))).thenReturn(consumer);
-        return new RunSlots(factory, kafka, execution, properties(50), mock(DeadLetterMetrics.class));
+        return factory;
     }
 
     private static WorkerProperties properties(int runsPerPoll) {
