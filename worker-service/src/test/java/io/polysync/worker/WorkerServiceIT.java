@@ -298,6 +298,25 @@ class WorkerServiceIT {
         assertThat(decode(reportsUntilFinished(run))).last().isInstanceOf(RunSucceeded.class);
     }
 
+    @Test
+    void aRunDispatchedTwiceHasItsJobExecutedOnce() {
+        double succeeded = meters.get("polysync.worker.runs").tag("outcome", "succeeded").tag("job_type", "noop")
+                .counter().count();
+        // what an outbox does when the broker went away before acknowledging its send: it sends the record again
+        RunDispatched twice = dispatch(Map.of(), null);
+        RunDispatched after = new RunDispatched(UUID.randomUUID(), twice.taskId(), "it-task", 1, TriggerType.MANUAL,
+                "noop", twice.platform(), Map.of(), null, 50, 1, Instant.now());
+
+        kafka.send(Topics.RUNS_NORMAL, twice.runId().toString(), Json.encode(twice)).join();
+        // same key, so same partition: taken only after both deliveries of the first
+        kafka.send(Topics.RUNS_NORMAL, twice.runId().toString(), Json.encode(after)).join();
+        // the second run is behind both deliveries of the first: once it reported, the duplicate was handled
+        startsUntilAllFinished(Set.of(twice.runId(), after.runId()));
+
+        assertThat(meters.get("polysync.worker.runs").tag("outcome", "succeeded").tag("job_type", "noop")
+                .counter().count()).isEqualTo(succeeded + 2);
+    }
+
     /** Slots join the group one after another; measured ordering needs the group settled with all of them. */
     private static void awaitEverySlotHoldsPartitions() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -45,9 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * acknowledge its reports may let the job start as soon as the start is sent ({@link #execute(RunDispatched,
  * boolean)}). The outcome is sent without waiting: {@link #execute} returns the future of the acknowledgements, so a
  * caller executing short runs back to back does not wait for the broker once per report, and acknowledges the run
- * only once that future completed; a crash in between means a repeated attempt, never a lost one. A run can be
- * stopped from outside: {@link #cancel} (reported {@code RunCancelled}) and
- * {@link #interruptAll} on shutdown (reported FAILED {@code WORKER_SHUTDOWN}).
+ * only once that future completed; a crash in between means a repeated attempt, never a lost one. A run delivered
+ * again after its job ended here is not executed again: its reports are sent again if the broker did not acknowledge
+ * them ({@link FinishedAttempts}). A run can be stopped from outside: {@link #cancel} (reported
+ * {@code RunCancelled}) and {@link #interruptAll} on shutdown (reported FAILED {@code WORKER_SHUTDOWN}).
  */
 public class RunExecution implements AutoCloseable {
 
@@ -57,6 +59,12 @@ public class RunExecution implements AutoCloseable {
     private static final Duration STOP_ALLOWANCE = Duration.ofSeconds(5);
     /** Enough to cover the cancels of any realistic backlog; the oldest are forgotten first. */
     private static final int REMEMBERED_CANCELS = 10_000;
+    /**
+     * Attempts remembered as finished here: a redelivery comes within seconds of the first delivery (after the slot's
+     * back-off, or once an outbox sent its record again), far fewer runs than this apart. About 100 bytes each once
+     * their reports are acknowledged, so 5 MB at most.
+     */
+    private static final int REMEMBERED_ATTEMPTS = 50_000;
     static final String CANCEL_REASON = "cancelled on request";
 
     private final JobExecutorRegistry registry;
@@ -71,6 +79,7 @@ public class RunExecution implements AutoCloseable {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("polysync-heartbeat-"));
     private final InFlightRuns inFlight = new InFlightRuns(REMEMBERED_CANCELS);
+    private final FinishedAttempts finished = new FinishedAttempts(REMEMBERED_ATTEMPTS);
 
     public RunExecution(JobExecutorRegistry registry, JobTypeCatalog catalog, RunReporter reporter,
                         WorkerProperties properties, Clock clock, MeterRegistry meters, ParameterResolver resolver) {
@@ -104,6 +113,10 @@ public class RunExecution implements AutoCloseable {
      * outage lets only the few runs started within that moment execute unconfirmed.
      */
     public CompletableFuture<Void> execute(RunDispatched run, boolean confirmStart) throws InterruptedException {
+        FinishedAttempts.Finished done = finished.find(run.runId(), run.attempt());
+        if (done != null) {
+            return reportAgain(run, done);
+        }
         InFlightRuns.Attempt tracked = inFlight.register(run.runId());
         try {
             if (tracked.stopped() == InFlightRuns.Stop.CANCELLED) {
@@ -160,18 +173,42 @@ public class RunExecution implements AutoCloseable {
         } finally {
             heartbeat.stop();
         }
-        CompletableFuture<Void> reported;
+        WorkerReport ended;
         if (outcome.cancelled()) {
             metrics.cancelled(run.jobType(), since(started));
             log.info("Run {} of task {} cancelled on request", run.runId(), run.taskName());
-            reported = reporter.send(cancelled(run));
+            ended = cancelled(run);
         } else {
             metrics.finished(run.jobType(), outcome.result(), since(started));
             log(run, outcome.result());
-            reported = reporter.send(report(run, workerId, outcome.result()));
+            ended = report(run, workerId, outcome.result());
         }
+        // remembered before it is sent: a failed send has the run delivered again, which must not run the job again
+        FinishedAttempts.Finished done = finished.add(run.runId(), run.attempt(), List.of(started, ended));
+        CompletableFuture<Void> reported = reporter.send(ended);
         outcome.awaitStopped(properties.shell().killGracePeriod().plus(STOP_ALLOWANCE));
-        return startReported.thenCombine(reported, (start, end) -> null);
+        return startReported.thenCombine(reported, (start, end) -> null).thenRun(done::acknowledged);
+    }
+
+    /**
+     * A run whose job already ended here, delivered again: its reports are sent again where the broker did not
+     * acknowledge them all, so that the dispatcher learns the outcome, and the job is not run a second time.
+     */
+    private CompletableFuture<Void> reportAgain(RunDispatched run, FinishedAttempts.Finished done) {
+        List<WorkerReport> reports = done.unacknowledged();
+        if (reports.isEmpty()) {
+            log.info("Run {} of task {} (attempt {}) delivered again; its job ended here and was reported, so it is"
+                    + " not executed again", run.runId(), run.taskName(), run.attempt());
+            return CompletableFuture.completedFuture(null);
+        }
+        log.info("Run {} of task {} (attempt {}) delivered again before its reports were acknowledged; they are sent"
+                + " again, and its job, which ended here, is not executed again", run.runId(), run.taskName(),
+                run.attempt());
+        CompletableFuture<Void> acknowledged = CompletableFuture.completedFuture(null);
+        for (WorkerReport report : reports) {
+            acknowledged = acknowledged.thenCombine(reporter.send(report), (before, now) -> null);
+        }
+        return acknowledged.thenRun(done::acknowledged);
     }
 
     /** A start that could not even be sent: the job is not run, as when its acknowledgement is awaited. */

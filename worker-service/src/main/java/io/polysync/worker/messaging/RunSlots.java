@@ -65,8 +65,8 @@ import java.util.concurrent.TimeoutException;
  * broker round trip of its own, where it cost five (a backlog query, a poll, two reports and a commit, each awaited).
  * After {@link #BATCH_BUDGET} a batch takes no further run; the rest is sought back and comes again after the slot
  * chose a band anew. A report that is not acknowledged has its run, and every later one of its
- * partition, delivered to the slot again after a pause; those taken after it are then repeated attempts, which the
- * dispatcher fences like any redelivery.
+ * partition, delivered to the slot again after a pause; a run among them whose job already ended here is not
+ * executed again, only its reports are sent again (see {@link RunExecution}).
  *
  * <p>A slot executes its batch on a thread of its own ({@code polysync-run-<i>}) and meanwhile keeps polling with
  * every partition paused, so its consumer stays in the group however long a run takes; runs without an execution

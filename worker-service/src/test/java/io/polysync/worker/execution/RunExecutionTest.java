@@ -231,6 +231,66 @@ class RunExecutionTest {
         assertThat(noop.calls).isZero();
     }
 
+    @Test
+    void aRunDeliveredAgainBeforeItsReportsWereAcknowledgedHasThemSentAgainWithoutRunningTheJobAgain()
+            throws Exception {
+        noop.body = context -> JobResult.success(Map.of("answer", 42));
+        RunDispatched run = run("noop", "http", null);
+        reporter.acknowledgement = CompletableFuture.failedFuture(new ReportNotDeliveredException("broker away", null));
+        CompletableFuture<Void> first = execution.execute(run);
+        assertThat(first).isCompletedExceptionally();
+        List<WorkerReport> sentFirst = List.copyOf(reporter.reports);
+
+        reporter.acknowledgement = CompletableFuture.completedFuture(null);
+        reporter.reports.clear();
+        CompletableFuture<Void> again = execution.execute(run);
+
+        assertThat(noop.calls).isEqualTo(1);
+        assertThat(again).isCompleted().isNotCompletedExceptionally();
+        // the same reports, start first, with their original times: the dispatcher sees one attempt
+        assertThat(reporter.reports).containsExactlyElementsOf(sentFirst);
+        assertThat(sentFirst).hasSize(2).first().isInstanceOf(RunStarted.class);
+        assertThat(sentFirst.get(1)).isInstanceOf(RunSucceeded.class);
+    }
+
+    @Test
+    void aRunDeliveredAgainAfterItsReportsWereAcknowledgedIsNeitherRunNorReportedAgain() throws Exception {
+        RunDispatched run = run("noop", "http", null);
+        execution.execute(run).get();
+        reporter.reports.clear();
+
+        CompletableFuture<Void> again = execution.execute(run);
+
+        assertThat(noop.calls).isEqualTo(1);
+        assertThat(again).isCompleted().isNotCompletedExceptionally();
+        assertThat(reporter.reports).isEmpty();
+    }
+
+    @Test
+    void anotherAttemptOfTheRunIsExecuted() throws Exception {
+        RunDispatched run = run("noop", "http", null);
+        execution.execute(run).get();
+
+        execution.execute(new RunDispatched(run.runId(), run.taskId(), run.taskName(), run.attempt() + 1,
+                run.triggerType(), run.jobType(), run.platform(), run.parameters(), run.executionTimeoutSeconds(),
+                run.priority(), run.definitionVersion(), run.occurredAt())).get();
+
+        assertThat(noop.calls).isEqualTo(2);
+    }
+
+    @Test
+    void aRunStillWaitingForItsStartIsExecutedWhenDeliveredAgain() throws Exception {
+        RunDispatched run = run("noop", "http", null);
+        reporter.failing = true;
+        assertThatThrownBy(() -> execution.execute(run)).isInstanceOf(ReportNotDeliveredException.class);
+
+        reporter.failing = false;
+        execution.execute(run).get();
+
+        assertThat(noop.calls).isEqualTo(1);
+        assertThat(reporter.reports).hasSize(2);
+    }
+
     private RunError failure() {
         WorkerReport last = reporter.reports.get(reporter.reports.size() - 1);
         assertThat(last).isInstanceOf(RunFailed.class);
