@@ -21,16 +21,22 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class RunExecutionTest {
 
@@ -264,6 +270,43 @@ class RunExecutionTest {
         assertThat(noop.calls).isEqualTo(1);
         assertThat(again).isCompleted().isNotCompletedExceptionally();
         assertThat(reporter.reports).isEmpty();
+    }
+
+    @Test
+    void aRunDeliveredToAnotherSlotWhileItExecutesWaitsForThatExecutionAndDoesNotRunTheJobAgain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        noop.body = context -> {
+            release.await();
+            return JobResult.success(Map.of());
+        };
+        RunDispatched run = run("noop", "http", null);
+        ExecutorService slots = Executors.newFixedThreadPool(2);
+        try {
+            Future<CompletableFuture<Void>> first = slots.submit(() -> execution.execute(run));
+            await().atMost(Duration.ofSeconds(10)).until(() -> noop.calls == 1);
+            AtomicReference<Thread> secondSlot = new AtomicReference<>();
+            Future<CompletableFuture<Void>> second = slots.submit(() -> {
+                secondSlot.set(Thread.currentThread());
+                return execution.execute(run);
+            });
+            // the second delivery waits for the first execution to let go
+            await().atMost(Duration.ofSeconds(10)).until(() -> secondSlot.get() != null
+                    && secondSlot.get().getState() == Thread.State.WAITING
+                    && Arrays.stream(secondSlot.get().getStackTrace())
+                    .anyMatch(frame -> frame.getClassName().equals(CountDownLatch.class.getName())));
+            assertThat(second).isNotDone();
+
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isCompleted();
+            assertThat(second.get(10, TimeUnit.SECONDS)).isCompleted();
+            assertThat(noop.calls).isEqualTo(1);
+            assertThat(reporter.reports).filteredOn(report -> !(report instanceof RunHeartbeat))
+                    .extracting(report -> report.getClass().getSimpleName())
+                    .containsExactly("RunStarted", "RunSucceeded");
+        } finally {
+            slots.shutdownNow();
+        }
     }
 
     @Test
