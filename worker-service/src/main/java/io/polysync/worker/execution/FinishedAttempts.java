@@ -11,8 +11,9 @@ import java.util.UUID;
  * The attempts whose jobs this worker ran to the end, so that a run delivered again is not executed a second time.
  * A run comes again when its reports were not acknowledged in time (the slot has it delivered again) and when its
  * {@code RunDispatched} was published twice (an outbox that could not tell whether its send reached a broker that
- * went away sends it again). Both were seen under a broker crash: the job ran twice on the same worker, and only
- * the dispatcher's fencing kept the ledger right. Thread-safe; bounded, oldest forgotten first.
+ * went away sends it again; its delivery is at least once). Under a broker crash the job ran twice on the same
+ * worker, and only the dispatcher's fencing kept the ledger right; the first case was seen in the worker's log.
+ * Thread-safe; bounded, oldest forgotten first.
  *
  * <p>An attempt keeps its reports only until the broker acknowledged them all; then only its id is kept, so a long
  * memory costs little. Redelivered, an unacknowledged attempt has its reports sent again, in their order and with
