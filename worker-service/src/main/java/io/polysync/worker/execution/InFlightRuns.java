@@ -1,11 +1,15 @@
 package io.polysync.worker.execution;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 
 /**
@@ -14,6 +18,8 @@ import java.util.concurrent.Future;
  * comes. Thread-safe: cancels come from the command listener, runs from the slots.
  */
 final class InFlightRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(InFlightRuns.class);
 
     /** Why a run was stopped before its job finished. */
     enum Stop { CANCELLED, SHUTDOWN }
@@ -31,10 +37,18 @@ final class InFlightRuns {
         });
     }
 
-    /** Registers the run as executing; the attempt is already stopped when the run was cancelled beforehand. */
-    Attempt register(UUID runId) {
+    /**
+     * Registers the run as executing; the attempt is already stopped when the run was cancelled beforehand. A run
+     * that executes here already (delivered to a second slot, its partition handed over before its commit landed)
+     * is registered only once that execution unregistered: one job per run at a time.
+     */
+    Attempt register(UUID runId) throws InterruptedException {
         Attempt attempt = new Attempt();
-        running.put(runId, attempt);
+        Attempt earlier;
+        while ((earlier = running.putIfAbsent(runId, attempt)) != null) {
+            log.info("Run {} delivered again while it executes here; waits for that execution", runId);
+            earlier.released.await();
+        }
         // registered first, checked second: a cancel racing with this sees either the attempt or the id
         if (wasCancelled(runId)) {
             attempt.stop(Stop.CANCELLED);
@@ -46,6 +60,7 @@ final class InFlightRuns {
 
     void unregister(UUID runId, Attempt attempt) {
         running.remove(runId, attempt);
+        attempt.released.countDown();
     }
 
     /** Remembers the cancel and stops the run if it executes here; true when it did. */
@@ -87,6 +102,8 @@ final class InFlightRuns {
 
         private Stop stop;
         private Future<?> job;
+        /** Counted down once unregistered, for a second delivery of the run waiting to register. */
+        private final CountDownLatch released = new CountDownLatch(1);
 
         synchronized void stop(Stop reason) {
             if (stop == null) {

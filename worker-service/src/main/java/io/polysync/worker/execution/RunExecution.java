@@ -21,13 +21,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,8 +80,6 @@ public class RunExecution implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(daemonThreads("polysync-heartbeat-"));
     private final InFlightRuns inFlight = new InFlightRuns(REMEMBERED_CANCELS);
     private final FinishedAttempts finished = new FinishedAttempts(REMEMBERED_ATTEMPTS);
-    /** The runs executing here, each counted down once its execution let go; one execution per run at a time. */
-    private final Map<UUID, CountDownLatch> executing = new ConcurrentHashMap<>();
 
     public RunExecution(JobExecutorRegistry registry, JobTypeCatalog catalog, RunReporter reporter,
                         WorkerProperties properties, Clock clock, MeterRegistry meters, ParameterResolver resolver) {
@@ -117,30 +113,14 @@ public class RunExecution implements AutoCloseable {
      * outage lets only the few runs started within that moment execute unconfirmed.
      */
     public CompletableFuture<Void> execute(RunDispatched run, boolean confirmStart) throws InterruptedException {
-        while (true) {
-            CountDownLatch ended = new CountDownLatch(1);
-            CountDownLatch earlier = executing.putIfAbsent(run.runId(), ended);
-            if (earlier == null) {
-                try {
-                    // looked up only now: an execution that ended a moment ago was remembered before it let go
-                    FinishedAttempts.Finished done = finished.find(run.runId(), run.attempt());
-                    return done != null ? reportAgain(run, done) : executeOnce(run, confirmStart);
-                } finally {
-                    executing.remove(run.runId(), ended);
-                    ended.countDown();
-                }
-            }
-            // delivered to another slot too (a partition handed over before its commit): one job at a time, and
-            // once it ended, this delivery finds it finished, or executes it when it never started
-            log.info("Run {} of task {} delivered again while it executes here; waits for that execution",
-                    run.runId(), run.taskName());
-            earlier.await();
-        }
-    }
-
-    private CompletableFuture<Void> executeOnce(RunDispatched run, boolean confirmStart) throws InterruptedException {
         InFlightRuns.Attempt tracked = inFlight.register(run.runId());
         try {
+            // looked up once registered: an execution of this run that ended a moment ago was remembered before it
+            // unregistered
+            FinishedAttempts.Finished done = finished.find(run.runId(), run.attempt());
+            if (done != null) {
+                return reportAgain(run, done);
+            }
             if (tracked.stopped() == InFlightRuns.Stop.CANCELLED) {
                 log.info("Run {} of task {} was cancelled before it was taken; skipped", run.runId(), run.taskName());
                 return reporter.send(cancelled(run));

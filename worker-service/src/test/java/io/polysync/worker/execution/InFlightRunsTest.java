@@ -2,17 +2,24 @@ package io.polysync.worker.execution;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class InFlightRunsTest {
 
     private final InFlightRuns inFlight = new InFlightRuns(10);
 
     @Test
-    void stoppingAllCountsEveryRunStoppedEvenWhenItsSlotUnregistersItAtOnce() {
+    void stoppingAllCountsEveryRunStoppedEvenWhenItsSlotUnregistersItAtOnce() throws Exception {
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
         // the slot executing a run unregisters it as soon as its job is interrupted, possibly before stopAll returns
@@ -27,19 +34,45 @@ class InFlightRunsTest {
     }
 
     @Test
-    void aRunRegisteredAfterStoppingAllIsStoppedAtOnce() {
+    void aRunRegisteredAfterStoppingAllIsStoppedAtOnce() throws Exception {
         inFlight.stopAll();
 
         assertThat(inFlight.register(UUID.randomUUID()).stopped()).isEqualTo(InFlightRuns.Stop.SHUTDOWN);
     }
 
     @Test
-    void aCancelBeforeTheRunIsRegisteredStopsItWhenItComes() {
+    void aCancelBeforeTheRunIsRegisteredStopsItWhenItComes() throws Exception {
         UUID runId = UUID.randomUUID();
 
         assertThat(inFlight.cancel(runId)).isFalse();
 
         assertThat(inFlight.register(runId).stopped()).isEqualTo(InFlightRuns.Stop.CANCELLED);
+    }
+
+    @Test
+    void aRunRegisteredAgainWhileItExecutesIsRegisteredOnlyOnceTheFirstUnregistered() throws Exception {
+        UUID runId = UUID.randomUUID();
+        InFlightRuns.Attempt first = inFlight.register(runId);
+        ExecutorService slot = Executors.newSingleThreadExecutor();
+        try {
+            AtomicReference<Thread> waiting = new AtomicReference<>();
+            Future<InFlightRuns.Attempt> second = slot.submit(() -> {
+                waiting.set(Thread.currentThread());
+                return inFlight.register(runId);
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.get() != null
+                    && waiting.get().getState() == Thread.State.WAITING);
+            assertThat(second).isNotDone();
+            // the run executes once here: a cancel reaches the attempt that holds it
+            assertThat(inFlight.cancel(runId)).isTrue();
+            assertThat(first.stopped()).isEqualTo(InFlightRuns.Stop.CANCELLED);
+
+            inFlight.unregister(runId, first);
+
+            assertThat(second.get(10, TimeUnit.SECONDS)).isNotSameAs(first);
+        } finally {
+            slot.shutdownNow();
+        }
     }
 
     private CompletableFuture<Object> unregisteringOnCancel(UUID runId, InFlightRuns.Attempt attempt) {
