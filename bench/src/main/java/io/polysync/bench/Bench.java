@@ -139,6 +139,10 @@ public final class Bench {
                 "- scenario: throughput only: " + options.throughputRuns() + " one-time no-op jobs to run now, "
                         + "submitted as fast as the library accepts them, drain timeout "
                         + options.drainTimeout().toSeconds() + " s plus 1 s per 20 runs",
+                options.warmupBurst() == 0 || options.warmup().isZero() ? "- warm-up: none"
+                        : "- warm-up, unmeasured, before the library reports ready: bursts of " + options.warmupBurst()
+                                + " jobs submitted the same way, each until the library's tables hold them all "
+                                + "completed, for " + options.warmup().toSeconds() + " s (at least one burst)",
                 "- completion instant: System.nanoTime() when the no-op job returns, kept in an array by index "
                         + "(io.polysync.bench.Completions); the library's tables are then polled until they hold "
                         + "every job completed");

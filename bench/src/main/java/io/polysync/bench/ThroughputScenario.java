@@ -30,39 +30,11 @@ public final class ThroughputScenario implements Scenario {
                 .mapToObj(i -> PolysyncApi.noopTask(PREFIX + i, Map.of())).toList();
         ctx.createTasks(name(), tasks);
         int total = o.throughputRuns();
-        int viaKafka = switch (o.throughputVia()) {
-            case "kafka" -> total;
-            case "api" -> 0;
-            default -> total / 2;
-        };
-        int viaApi = total - viaKafka;
-
-        Instant start = Instant.now();
-        CompletableFuture<PolysyncApi.Outcome> api = CompletableFuture.supplyAsync(() -> ctx.api().each(
-                IntStream.range(0, viaApi).boxed().toList(), o.httpConcurrency(),
-                i -> ctx.api().sendAsync("POST", "/api/v1/tasks/" + PREFIX + (i % o.throughputTasks()) + "/runs",
-                        Map.of("idempotencyKey", "tp-api-" + i)), null));
-        CompletableFuture<Instant> kafka = CompletableFuture.supplyAsync(() -> {
-            List<Future<?>> sends = new ArrayList<>();
-            for (int i = 0; i < viaKafka; i++) {
-                String task = PREFIX + (i % o.throughputTasks());
-                sends.add(ctx.sendExternalTrigger(task, "tp-kafka-" + i));
-            }
-            for (Future<?> send : sends) {
-                try {
-                    send.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("publishing an external trigger failed: " + e.getMessage(), e);
-                }
-            }
-            return Instant.now();
-        });
-        PolysyncApi.Outcome apiOutcome = api.join();
-        Instant apiDone = Instant.now();
-        Instant kafkaDone = kafka.join();
-        double acceptSeconds = Rates.seconds(start, apiDone.isAfter(kafkaDone) ? apiDone : kafkaDone);
-        ctx.report().add(name(), "offered: accepted rate (" + viaApi + " Run Once, " + viaKafka + " trigger events)",
-                null, total / acceptSeconds, "runs/s", apiOutcome.describe());
+        Offered offered = offer(ctx, PREFIX, o.throughputTasks(), total);
+        Instant start = offered.start();
+        PolysyncApi.Outcome apiOutcome = offered.api();
+        ctx.report().add(name(), "offered: accepted rate (" + offered.viaApi() + " Run Once, " + offered.viaKafka()
+                + " trigger events)", null, total / offered.seconds(), "runs/s", apiOutcome.describe());
 
         long succeeded = ctx.awaitCount("throughput runs SUCCEEDED", () -> ctx.db().runs(PREFIX, "SUCCEEDED"),
                 total - apiOutcome.refused(), o.drainTimeout().plus(Duration.ofSeconds(total / 20)));
@@ -81,5 +53,48 @@ public final class ThroughputScenario implements Scenario {
             ctx.report().note("throughput: only " + succeeded + " of " + total + " runs SUCCEEDED within the drain "
                     + "timeout; the backlog left was " + ctx.db().unfinished() + " runs");
         }
+    }
+
+    /** What {@link #offer} sent, and when. */
+    record Offered(Instant start, double seconds, int viaApi, int viaKafka, PolysyncApi.Outcome api) {
+    }
+
+    /**
+     * Offers {@code total} runs as fast as they are accepted over the tasks {@code prefix}0 … {@code tasks - 1}, split
+     * between Run Once requests ({@code --http-concurrency} in flight) and trigger events as {@code --throughput-via}
+     * says; answers once all were accepted. The warm-up's burst offers its runs the same way.
+     */
+    static Offered offer(Context ctx, String prefix, int tasks, int total) {
+        Options o = ctx.options();
+        int viaKafka = switch (o.throughputVia()) {
+            case "kafka" -> total;
+            case "api" -> 0;
+            default -> total / 2;
+        };
+        int viaApi = total - viaKafka;
+        Instant start = Instant.now();
+        CompletableFuture<PolysyncApi.Outcome> api = CompletableFuture.supplyAsync(() -> ctx.api().each(
+                IntStream.range(0, viaApi).boxed().toList(), o.httpConcurrency(),
+                i -> ctx.api().sendAsync("POST", "/api/v1/tasks/" + prefix + (i % tasks) + "/runs",
+                        Map.of("idempotencyKey", prefix + "api-" + i)), null));
+        CompletableFuture<Instant> kafka = CompletableFuture.supplyAsync(() -> {
+            List<Future<?>> sends = new ArrayList<>();
+            for (int i = 0; i < viaKafka; i++) {
+                sends.add(ctx.sendExternalTrigger(prefix + (i % tasks), prefix + "kafka-" + i));
+            }
+            for (Future<?> send : sends) {
+                try {
+                    send.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException("publishing an external trigger failed: " + e.getMessage(), e);
+                }
+            }
+            return Instant.now();
+        });
+        PolysyncApi.Outcome apiOutcome = api.join();
+        Instant apiDone = Instant.now();
+        Instant kafkaDone = kafka.join();
+        return new Offered(start, Rates.seconds(start, apiDone.isAfter(kafkaDone) ? apiDone : kafkaDone), viaApi,
+                viaKafka, apiOutcome);
     }
 }
