@@ -139,7 +139,7 @@ public final class Bench {
                 "- scenario: throughput only: " + options.throughputRuns() + " one-time no-op jobs to run now, "
                         + "submitted as fast as the library accepts them, drain timeout "
                         + options.drainTimeout().toSeconds() + " s plus 1 s per 20 runs",
-                options.warmupBurst() == 0 || options.warmup().isZero() ? "- warm-up: none"
+                !options.warmsLibraries() ? "- warm-up: none"
                         : "- warm-up, unmeasured, before the library reports ready: bursts of " + options.warmupBurst()
                                 + " jobs submitted the same way, each until the library's tables hold them all "
                                 + "completed, for " + options.warmup().toSeconds() + " s (at least one burst)",

@@ -63,15 +63,16 @@ final class Comparison implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LibraryRun.class.getName(),
                 library.name(), db.benchUrl(), Integer.toString(runs), Integer.toString(options.libraryWorkers()),
                 Integer.toString(options.librarySubmitters()), Long.toString(drain.toMillis()), result.toString(),
-                Integer.toString(options.warmupBurst()), Long.toString(options.warmup().toMillis())));
+                Integer.toString(options.warmsLibraries() ? options.warmupBurst() : 0),
+                Long.toString(options.warmup().toMillis())));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         child = process;
         BlockingQueue<String> markers = readMarkers(process, log);
         // the child warms itself up before it reports ready
-        boolean warmed = options.warmupBurst() > 0 && !options.warmup().isZero();
-        await(markers, LibraryRun.READY,
-                warmed ? options.startTimeout().plus(options.warmup()).plus(drain) : options.startTimeout(), log);
+        Duration ready = options.warmsLibraries() ? options.startTimeout().plus(options.warmup()).plus(drain)
+                : options.startTimeout();
+        await(markers, LibraryRun.READY, ready, log);
         // let the statistics collector take in the start-up's transactions before the window opens
         Deployment.sleep(Duration.ofSeconds(2));
         long pid = process.pid();

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Before {@value #READY} it warms itself up, unmeasured, as long as the Polysync deployments are warmed
  * ({@code --warmup}): bursts of {@code --warmup-burst} jobs submitted the same way, each waited for until the
- * library's tables hold them all completed, until that time has passed (at least one burst; none when either is 0),
- * so both sides are measured after the compiler has had the same time with their hot paths.
+ * library's tables hold them all completed, until that time has passed (at least one burst; none when the burst is
+ * 0, which {@link Comparison} passes when either setting is 0), so both sides are measured after the compiler has
+ * had the same time with their hot paths. A warm-up that does not finish ends the run: a warm-up job still running
+ * would record its index as a measured job's.
  *
  * <p>Arguments: library, JDBC URL of its database, runs, worker threads, submitting threads, drain timeout in ms,
  * result file, warm-up burst, warm-up in ms.
@@ -51,12 +53,15 @@ public final class LibraryRun {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Library.Running running = library.start(jdbcUrl, workers, submitters)) {
             long warmUntil = System.nanoTime() + warmupMillis * 1_000_000L;
-            if (burst > 0 && warmupMillis > 0) {
+            if (burst > 0) {
                 do {
                     Completions warm = Completions.expect(burst);
                     submitAll(running, burst, submitters, new AtomicInteger(), new AtomicReference<>());
-                    warm.await(drainMillis);
-                    awaitStored(running, 30_000);
+                    // a warm-up job still running once the measured ones are submitted would record its index as
+                    // theirs: measure nothing rather than that
+                    if (!warm.await(drainMillis) || awaitStored(running, 30_000) != 0) {
+                        throw new IllegalStateException("the warm-up burst of " + burst + " jobs did not finish");
+                    }
                 } while (System.nanoTime() < warmUntil);
             }
             Completions completions = Completions.expect(runs);

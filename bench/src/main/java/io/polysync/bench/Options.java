@@ -166,6 +166,11 @@ public record Options(
         return List.copyOf(modes);
     }
 
+    /** Whether the compared libraries get a warm-up: a burst size and a warm-up time, both above zero. */
+    public boolean warmsLibraries() {
+        return warmupBurst > 0 && !warmup.isZero();
+    }
+
     /** {@code 30s}, {@code 5m}, {@code 500ms}. */
     static Duration duration(String text) {
         String t = text.trim();
