@@ -43,8 +43,9 @@ final class Comparison implements AutoCloseable {
     }
 
     String describe() {
-        return "- one child JVM (" + options.jvmOptions() + ", the bench's classpath) running the library's scheduler, "
-                + "its worker threads and the submitting threads, on PostgreSQL database " + db.benchName()
+        return "- one child JVM (" + JavaVersion.of(options.java()) + ", " + options.jvmOptions()
+                + ", the bench's classpath) running the library's scheduler, its worker threads and the submitting "
+                + "threads, on PostgreSQL database " + db.benchName()
                 + " (created fresh); no broker\n" + library.describe(options.libraryWorkers(), options.librarySubmitters());
     }
 
@@ -58,7 +59,7 @@ final class Comparison implements AutoCloseable {
         int runs = options.throughputRuns();
         Duration drain = options.drainTimeout().plus(Duration.ofSeconds(runs / 20));
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(options.java().toString());
         command.addAll(List.of(options.jvmOptions().trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LibraryRun.class.getName(),
                 library.name(), db.benchUrl(), Integer.toString(runs), Integer.toString(options.libraryWorkers()),

@@ -118,7 +118,7 @@ public abstract class Deployment implements AutoCloseable {
 
     protected List<String> javaCommand(Path jar, List<String> arguments) {
         List<String> argv = new ArrayList<>();
-        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.add(options.java().toString());
         argv.addAll(List.of(options.jvmOptions().trim().split("\\s+")));
         argv.add("-jar");
         argv.add(jar.toString());

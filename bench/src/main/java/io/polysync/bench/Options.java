@@ -1,5 +1,6 @@
 package io.polysync.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,6 +43,7 @@ public record Options(
         int createConcurrency,
         int workerConcurrency,
         String jvmOptions,
+        Path java,
         Duration startTimeout,
         int libraryWorkers,
         int librarySubmitters) {
@@ -77,6 +79,7 @@ public record Options(
             Map.entry("create-concurrency", "32"),
             Map.entry("worker-concurrency", "8"),
             Map.entry("jvm-options", "-Xmx1g"),
+            Map.entry("java", ""),
             Map.entry("start-timeout", "300s"),
             Map.entry("library-workers", "16"),
             Map.entry("library-submitters", "8"));
@@ -142,7 +145,8 @@ public record Options(
                 Integer.parseInt(v.get("cron-every-second-tasks")), duration(v.get("cron-window")),
                 Integer.parseInt(v.get("cron-minute-tasks")), Integer.parseInt(v.get("scale-tasks")),
                 duration(v.get("idle-window")), Integer.parseInt(v.get("create-concurrency")),
-                Integer.parseInt(v.get("worker-concurrency")), v.get("jvm-options"), duration(v.get("start-timeout")),
+                Integer.parseInt(v.get("worker-concurrency")), v.get("jvm-options"), java(v.get("java")),
+                duration(v.get("start-timeout")),
                 Integer.parseInt(v.get("library-workers")), Integer.parseInt(v.get("library-submitters")));
     }
 
@@ -164,6 +168,23 @@ public record Options(
             }
         }
         return List.copyOf(modes);
+    }
+
+    /**
+     * The {@code java} that runs the services and the compared libraries: the one given (a JDK or JRE home, or its
+     * {@code bin/java}), or by default the benchmark's own, so that one build can be measured on two runtimes while
+     * the load generator stays on one.
+     */
+    static Path java(String given) {
+        if (given.isBlank()) {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Path path = Path.of(given.trim());
+        Path binary = Files.isDirectory(path) ? path.resolve("bin").resolve("java") : path;
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalArgumentException("--java names no executable java: " + binary);
+        }
+        return binary.toAbsolutePath().normalize();
     }
 
     /** Whether the compared libraries get a warm-up: a burst size and a warm-up time, both above zero. */
@@ -209,6 +230,7 @@ public record Options(
                         + createConcurrency + " concurrent creations",
                 "- worker concurrency: " + workerConcurrency + " per worker process (distributed: 2 workers; "
                         + "standalone: its one worker gets " + (2 * workerConcurrency) + ")",
+                "- service Java: " + JavaVersion.of(java) + " (" + java + ")",
                 "- service JVM options: " + jvmOptions,
                 "- compared libraries (their modes only): " + libraryWorkers + " worker threads, " + librarySubmitters
                         + " submitting threads",
