@@ -16,7 +16,8 @@ final class ThreadGroups {
     private static final List<Rule> RULES = List.of(
             new Rule("CN CompilerThre", "JIT compiler"),
             new Rule("GC Thread", "garbage collector"),
-            new Rule("G1 ", "garbage collector"),
+            // G1's own threads (G1 Refine#0, G1 Conc#0, G1 Service): the 1 is a digit too
+            new Rule("GN ", "garbage collector"),
             new Rule("data-plane-kafk", "Kafka broker"),
             new Rule("group-coordinat", "Kafka broker"),
             new Rule("broker-", "Kafka broker"),
