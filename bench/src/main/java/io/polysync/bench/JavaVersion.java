@@ -3,7 +3,6 @@ package io.polysync.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /** What {@code java -version} says of a runtime's VM, for the result file: the runtime is part of what was measured. */
 final class JavaVersion {
@@ -15,10 +14,9 @@ final class JavaVersion {
     static String of(Path java) {
         try {
             Process process = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+            // read to the end, which is the process's exit: -version prints three lines and stops
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            process.waitFor();
             return output.lines().filter(line -> line.contains(" VM ")).findFirst()
                     .or(() -> output.lines().findFirst())
                     .map(String::trim).orElse("unknown");
